@@ -1,0 +1,1 @@
+"""Users, memberships, member invites, sign-in, verification and reset."""

@@ -1,0 +1,1 @@
+"""Plans, entitlements, Stripe checkout and webhooks."""

@@ -1,0 +1,1 @@
+"""Tenants and how the current one is resolved."""

@@ -1,0 +1,98 @@
+"""Creating tenants and managing what a tenant is (name, locale, threshold, branding)."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Callable
+
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import select
+
+from saas.db import tenant_context, unscoped
+from saas.extensions import db
+from saas.tenancy.models import Tenant
+
+RESERVED_SLUGS = frozenset({"api", "admin", "platform", "static", "new", "t", "r", "www"})
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+MAX_LOGO_SIDE = 600
+# Areas register what a new tenant starts with (default programs, ...).
+ONBOARDING_HOOKS: list[Callable[[Tenant], None]] = []
+
+
+class InvalidLogo(ValueError):
+    pass
+
+
+def slugify(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:50] or "company"
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)
+    if base in RESERVED_SLUGS:
+        base = f"{base}-co"
+    slug, counter = base, 2
+    with unscoped():
+        while db.session.scalar(select(Tenant.id).where(Tenant.slug == slug)) is not None:
+            slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+def create_tenant(
+    name: str,
+    *,
+    country: str = "US",
+    timezone: str = "UTC",
+    locale: str = "en",
+    slug: str | None = None,
+    contact_email: str | None = None,
+) -> Tenant:
+    tenant = Tenant(
+        name=name.strip(),
+        slug=slug or unique_slug(name),
+        country=country.upper(),
+        timezone=timezone,
+        locale=locale,
+        contact_email=contact_email,
+    )
+    db.session.add(tenant)
+    db.session.flush()
+    with tenant_context(tenant.id):
+        for hook in ONBOARDING_HOOKS:
+            hook(tenant)
+        db.session.flush()
+    return tenant
+
+
+def reencode_logo(data: bytes) -> tuple[bytes, str]:
+    """Accept PNG or JPEG only, and re-encode it so no crafted payload is ever served back."""
+    if len(data) > MAX_LOGO_BYTES:
+        raise InvalidLogo("The logo must be smaller than 2 MB.")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in {"PNG", "JPEG"}:
+                raise InvalidLogo("The logo must be a PNG or JPEG image.")
+            image.load()
+            image.thumbnail((MAX_LOGO_SIDE, MAX_LOGO_SIDE))
+            has_alpha = image.mode in ("RGBA", "LA", "P")
+            clean = image.convert("RGBA" if has_alpha else "RGB")
+            out = io.BytesIO()
+            clean.save(out, format="PNG", optimize=True)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise InvalidLogo("The logo must be a PNG or JPEG image.") from exc
+    return out.getvalue(), "image/png"
+
+
+def contrast_text_color(hex_color: str) -> str:
+    """Black or white, whichever reads better on the accent colour (WCAG relative luminance)."""
+    r, g, b = (int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return "#000000" if luminance > 0.179 else "#ffffff"

@@ -1,0 +1,121 @@
+"""The /api/v1 blueprint: bearer keys, the current tenant, JSON errors, the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from saas.db import reset_current_tenant, set_current_tenant, unscoped
+from saas.extensions import csrf, db, limiter
+from saas.importing import import_optional
+from saas.tenancy.models import Tenant
+from tenants.api import openapi, service
+from tenants.api.errors import ApiError, json_error
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # bearer tokens, not cookies: no CSRF to forge (docs/decisions.md)
+
+# Areas that add endpoints to this blueprint.
+AREA_MODULES = (
+    "tenants.people.api",
+    "tenants.pulses.api",
+    "tenants.dashboard.api",
+)
+
+
+def _api_key_identity() -> str:
+    header = request.headers.get("Authorization", "")
+    return header[-12:] if header else (request.remote_addr or "anonymous")
+
+
+limiter.limit("600 per minute", key_func=_api_key_identity)(bp)
+
+
+@bp.before_request
+def _authenticate() -> Any:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "_api_public", False):
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret:
+        raise ApiError(401, "unauthorized", "Send an API key as 'Authorization: Bearer <key>'.")
+    key = service.authenticate_key(secret.strip())
+    if key is None:
+        raise ApiError(401, "unauthorized", "This API key is not valid or was revoked.")
+    with unscoped():
+        g.tenant = db.session.get(Tenant, key.tenant_id)
+    g.api_key = key
+    g.api_tenant_token = set_current_tenant(key.tenant_id)
+    return None
+
+
+@bp.teardown_request
+def _leave(exc: BaseException | None) -> None:
+    token = g.pop("api_tenant_token", None)
+    if token is not None:
+        reset_current_tenant(token)
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):  # type: ignore[no-untyped-def]
+    db.session.rollback()
+    return json_error(error.status, error.code, error.message, error.details)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    return json_error(
+        error.code or 500,
+        (error.name or "error").lower().replace(" ", "_"),
+        error.description or "",
+    )
+
+
+@openapi.endpoint(bp, "/openapi.json", "GET", summary="This document.", public=True, tag="meta")
+def openapi_document():  # type: ignore[no-untyped-def]
+    return jsonify(openapi.document(current_app.config["BASE_URL"]))
+
+
+TENANT_SCHEMA = {
+    "type": "object",
+    "required": ["tenant"],
+    "properties": {
+        "tenant": {
+            "type": "object",
+            "required": ["slug", "name", "timezone", "locale"],
+            "properties": {
+                "slug": {"type": "string"},
+                "name": {"type": "string"},
+                "timezone": {"type": "string"},
+                "locale": {"type": "string"},
+            },
+        }
+    },
+}
+
+
+@openapi.endpoint(
+    bp,
+    "/me",
+    "GET",
+    summary="The tenant this key belongs to.",
+    response_schema=TENANT_SCHEMA,
+    tag="meta",
+)
+def me():  # type: ignore[no-untyped-def]
+    tenant = g.tenant
+    return jsonify(
+        tenant={
+            "slug": tenant.slug,
+            "name": tenant.name,
+            "timezone": tenant.timezone,
+            "locale": tenant.locale,
+        }
+    )
+
+
+for _module in AREA_MODULES:
+    import_optional(_module)

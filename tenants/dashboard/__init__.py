@@ -1,0 +1,1 @@
+"""The tenant's home: figures, filters, empty states, exports."""

@@ -1,0 +1,1 @@
+"""Employees, customers, teams and imports."""

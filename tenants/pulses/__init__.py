@@ -1,0 +1,1 @@
+"""Pulses: programs, rounds, schedules, rotation, invitations and dispatch."""

@@ -1,0 +1,438 @@
+"""The anonymity engine: the one place that decides which group figures may be shown.
+
+Every output (dashboard, CSV, API, PDF) takes its figures from here. The inputs are
+plain numbers per *cell*, the atomic group that SQL can count without double counting:
+
+* employees: a team's *direct members* (people in that team and in none of its
+  sub-teams), plus optionally the people in no team at all (``unassigned``);
+* customers: one part of a flat partition (one segment, one process, one serving
+  team), plus optionally the customers in no part.
+
+Groups are built from cells: for employees every team *sub-tree* (the team with all
+its sub-teams), for customers every part; in both cases the tenant-wide total is the
+root. A group's figures (counts, sums, sums of squares, favourable counts) are the sums
+of its cells' figures, so anything released can be added and subtracted. The engine
+therefore guarantees, for the released groups:
+
+1. every released group has at least its threshold of respondents;
+2. no hidden group, and no hidden cell, can be computed from released groups;
+3. stronger: every set of people whose figures *can* be computed from released groups
+   has at least the threshold of respondents.
+
+It gets there with threshold suppression plus complementary suppression, iterated to a
+fixed point. Take any released group G and remove its released sub-groups: what is
+left (its "remainder") is computable. The remainder must be empty, or be made of at
+least two hidden parts (so no single part can be isolated) holding together at least
+G's threshold of respondents. A team's direct members always count as one hidden part:
+they are never released on their own. When a remainder breaks the rule, G's smallest
+released sub-group is hidden too. A hidden group must itself keep something hidden
+inside it (otherwise it equals the sum of its released sub-groups), so hiding a group
+can force hiding one of its sub-groups, which can in turn change its parent's remainder:
+the engine works bottom-up and repeats locally until nothing changes. The reasoning and
+proof sketch are in docs/methodology.md; tests/scoring proves it on random organisations.
+
+Counts of respondents are not protected: a hidden group still says how many more
+answers it needs.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Final, Generic, Literal, TypeVar
+
+from .stats import Moments
+
+K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
+
+#: No group smaller than this is ever shown, whatever a round says.
+MIN_THRESHOLD: Final = 3
+DEFAULT_THRESHOLD: Final = 5
+DEFAULT_COMMENT_THRESHOLD: Final = 10
+
+SuppressionReason = Literal["below_threshold", "complementary"]
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """Figures of one atomic group.
+
+    ``respondents``: distinct people who answered (from invitations); each person must
+    be counted in exactly one cell per period. ``threshold``: the highest threshold
+    frozen on the rounds whose responses fall in this cell (raised to MIN_THRESHOLD).
+    ``moments``: additive figures by name, normally one per dimension.
+    """
+
+    respondents: int
+    threshold: int = DEFAULT_THRESHOLD
+    moments: Mapping[str, Moments] = field(default_factory=dict)
+    invited: int = 0
+
+    def __post_init__(self) -> None:
+        if self.respondents < 0 or self.invited < 0:
+            raise ValueError("counts must not be negative")
+
+
+@dataclass(frozen=True, slots=True)
+class Released:
+    """A group whose figures may be shown."""
+
+    respondents: int
+    invited: int
+    threshold: int
+    moments: Mapping[str, Moments]
+
+    @property
+    def participation(self) -> float | None:
+        return self.respondents / self.invited if self.invited else None
+
+
+@dataclass(frozen=True, slots=True)
+class Suppressed:
+    """A group whose figures may not be shown.
+
+    ``below_threshold``: ``needed`` more respondents would release it (unless a
+    neighbour then needs protecting). ``complementary``: it has enough respondents but
+    is hidden so that a smaller group cannot be worked out by subtraction; ``needed``
+    is 0.
+    """
+
+    needed: int
+    reason: SuppressionReason
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What a group shows while its round is still open: counts, never scores."""
+
+    respondents: int
+    invited: int
+
+    @property
+    def participation(self) -> float | None:
+        return self.respondents / self.invited if self.invited else None
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown(Generic[K, T]):
+    """The engine's answer: the tenant-wide total and one entry per group key."""
+
+    total: T | Suppressed
+    groups: Mapping[K, T | Suppressed]
+
+
+@dataclass(frozen=True, slots=True)
+class Comment(Generic[K]):
+    """One free-text answer. ``group`` is the author's cell: their team (direct
+    membership) or partition part; None when they are in none. No timestamp on purpose."""
+
+    text: str
+    group: K | None
+    topic: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReleasedComment(Generic[K]):
+    """A comment as shown. ``group`` is the most specific group that can be named
+    without narrowing the author below the comment threshold, or None."""
+
+    text: str
+    group: K | None
+    topic: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CommentSet(Generic[K]):
+    respondents: int
+    comments: tuple[ReleasedComment[K], ...]
+
+
+# --------------------------------------------------------------------------- engine
+
+
+@dataclass(slots=True)
+class _Tree(Generic[K]):
+    """Index-based tree: node 0 is the tenant-wide root; keys[0] is None."""
+
+    keys: list[K | None]
+    parent: list[int]  # parent[0] == -1
+    children: list[list[int]]
+    postorder: list[int]
+
+
+def _build_tree(tree: Mapping[K, K | None]) -> _Tree[K]:
+    keys: list[K | None] = [None, *tree.keys()]
+    index: dict[K, int] = {k: i for i, k in enumerate(keys) if i}
+    parent = [-1] * len(keys)
+    children: list[list[int]] = [[] for _ in keys]
+    for i in range(1, len(keys)):
+        p = tree[keys[i]]  # type: ignore[index]
+        if p is None:
+            parent[i] = 0
+        elif p in index:
+            parent[i] = index[p]
+        else:
+            raise ValueError(f"team {keys[i]!r} has unknown parent {p!r}")
+        children[parent[i]].append(i)
+    # Iterative DFS from the root; a node never reached sits on a cycle.
+    postorder: list[int] = []
+    stack: list[tuple[int, bool]] = [(0, False)]
+    while stack:
+        v, done = stack.pop()
+        if done:
+            postorder.append(v)
+            continue
+        stack.append((v, True))
+        stack.extend((c, False) for c in reversed(children[v]))
+    if len(postorder) != len(keys):
+        raise ValueError("the team tree has a cycle")
+    return _Tree(keys, parent, children, postorder)
+
+
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    n: list[int]
+    threshold: list[int]
+    released: list[bool]
+    reason: list[SuppressionReason | None]
+
+
+def _decide(t: _Tree[K], own: list[Cell], default_threshold: int) -> _Decision:
+    """Threshold and complementary suppression over the tree, to a fixed point."""
+    size = len(t.keys)
+    own_n = [c.respondents for c in own]
+    n = [0] * size
+    thr = [0] * size
+    seen_thr = [0] * size  # highest threshold of any cell, answered or not
+    floor = max(MIN_THRESHOLD, default_threshold)
+    for v in t.postorder:
+        n[v] = own_n[v] + sum(n[c] for c in t.children[v])
+        answered = own[v].threshold if own_n[v] else 0
+        thr[v] = max([answered] + [thr[c] for c in t.children[v] if n[c]])
+        seen_thr[v] = max([own[v].threshold] + [seen_thr[c] for c in t.children[v]])
+    for v in range(size):
+        # A group's threshold is the highest among the rounds feeding it; a group
+        # nobody answered shows the highest it would face.
+        thr[v] = max(MIN_THRESHOLD, thr[v] if n[v] else max(seen_thr[v], floor))
+
+    released = [n[v] > 0 and n[v] >= thr[v] for v in range(size)]
+    reason: list[SuppressionReason | None] = [
+        None if released[v] else "below_threshold" for v in range(size)
+    ]
+    # uncov[v]: respondents in v's sub-tree not inside a released group (0 if v is
+    # released). A hidden group with uncov 0 would equal the sum of released groups.
+    uncov = [0] * size
+
+    def nonempty_children(v: int) -> list[int]:
+        return [c for c in t.children[v] if n[c]]
+
+    def smallest_released(v: int) -> int | None:
+        cands = [c for c in nonempty_children(v) if released[c]]
+        # Ties go to the earlier team in the caller's order, so results are stable.
+        return min(cands, key=lambda c: (n[c], c)) if cands else None
+
+    def hide(v: int) -> None:
+        released[v] = False
+        reason[v] = "complementary"
+
+    def settle_hidden(v: int) -> None:
+        """Make hidden v keep something hidden inside it, hiding down one path."""
+        path = [v]
+        while n[path[-1]] and not own_n[path[-1]]:
+            below = nonempty_children(path[-1])
+            if any(not released[c] for c in below):
+                break  # a hidden child with uncov > 0 (settled before) is inside
+            c = smallest_released(path[-1])
+            assert c is not None
+            hide(c)
+            path.append(c)
+        for u in reversed(path):
+            uncov[u] = own_n[u] + sum(uncov[c] for c in t.children[u] if not released[c])
+
+    for v in t.postorder:  # children are settled before their parent
+        if released[v]:
+            kids = nonempty_children(v)
+            while kids:
+                hidden = [c for c in kids if not released[c]]
+                parts = (1 if own_n[v] else 0) + len(hidden)
+                rest = own_n[v] + sum(uncov[c] for c in hidden)
+                if parts == 0 or (parts >= 2 and rest >= thr[v]):
+                    break
+                c = smallest_released(v)
+                if c is None:  # nothing left to hide below: hide the group itself
+                    hide(v)
+                    break
+                hide(c)
+                settle_hidden(c)
+        if released[v]:
+            uncov[v] = 0
+        else:
+            settle_hidden(v)
+    return _Decision(n, thr, released, reason)
+
+
+def _own_cells(
+    t: _Tree[K], cells: Mapping[K, Cell], unassigned: Cell | None, default_threshold: int
+) -> list[Cell]:
+    index = {k: i for i, k in enumerate(t.keys) if i}
+    empty = Cell(0, default_threshold)
+    own = [empty] * len(t.keys)
+    for k, cell in cells.items():
+        if k not in index:
+            raise ValueError(f"figures for unknown group {k!r}")
+        own[index[k]] = cell
+    if unassigned is not None:
+        own[0] = unassigned
+    return own
+
+
+def _merge_moments(parts: Iterable[Mapping[str, Moments]]) -> dict[str, Moments]:
+    out: dict[str, Moments] = {}
+    for p in parts:
+        for name, m in p.items():
+            out[name] = out[name] + m if name in out else m
+    return out
+
+
+def _figures(
+    t: _Tree[K], own: list[Cell], d: _Decision
+) -> tuple[Released | Suppressed, dict[K, Released | Suppressed]]:
+    moments: list[dict[str, Moments]] = [{} for _ in t.keys]
+    invited = [0] * len(t.keys)
+    for v in t.postorder:
+        moments[v] = _merge_moments([own[v].moments, *(moments[c] for c in t.children[v])])
+        invited[v] = own[v].invited + sum(invited[c] for c in t.children[v])
+
+    def outcome(v: int) -> Released | Suppressed:
+        if d.released[v]:
+            return Released(d.n[v], invited[v], d.threshold[v], moments[v])
+        if d.reason[v] == "complementary":
+            return Suppressed(0, "complementary")
+        return Suppressed(max(0, d.threshold[v] - d.n[v]), "below_threshold")
+
+    groups: dict[K, Released | Suppressed] = {}
+    for v in range(1, len(t.keys)):
+        groups[t.keys[v]] = outcome(v)  # type: ignore[index]
+    return outcome(0), groups
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def release_team_figures(
+    tree: Mapping[K, K | None],
+    cells: Mapping[K, Cell],
+    *,
+    unassigned: Cell | None = None,
+    default_threshold: int = DEFAULT_THRESHOLD,
+) -> Breakdown[K, Released]:
+    """Employee figures for one period, by team sub-tree.
+
+    ``tree`` maps every team to its parent team (None for a top-level team); ``cells``
+    holds each team's *direct members* (a team left out has nobody); ``unassigned``
+    the people in no team. ``default_threshold`` is only used to tell a group nobody
+    answered how many answers it needs. ``groups[team]`` is the team's sub-tree and
+    ``total`` the whole tenant.
+    """
+    t = _build_tree(tree)
+    own = _own_cells(t, cells, unassigned, default_threshold)
+    total, groups = _figures(t, own, _decide(t, own, default_threshold))
+    return Breakdown(total, groups)
+
+
+def release_partition(
+    parts: Mapping[K, Cell],
+    *,
+    unassigned: Cell | None = None,
+    default_threshold: int = DEFAULT_THRESHOLD,
+) -> Breakdown[K, Released]:
+    """Customer figures for one period split one way (by segment, by process or by
+    serving team). ``parts`` must not overlap; ``unassigned`` holds those in no part
+    (never released on its own). Call once per way of splitting."""
+    return release_team_figures(
+        dict.fromkeys(parts), parts, unassigned=unassigned, default_threshold=default_threshold
+    )
+
+
+def counts_only(breakdown: Breakdown[K, Released]) -> Breakdown[K, Counts]:
+    """For a round that is still open: respondent and invitation counts, no scores."""
+
+    def strip(o: Released | Suppressed) -> Counts | Suppressed:
+        return Counts(o.respondents, o.invited) if isinstance(o, Released) else o
+
+    return Breakdown(strip(breakdown.total), {k: strip(o) for k, o in breakdown.groups.items()})
+
+
+def release_comments(
+    tree: Mapping[K, K | None],
+    cells: Mapping[K, Cell],
+    comments: Iterable[Comment[K]],
+    *,
+    rng: random.Random,
+    threshold: int = DEFAULT_COMMENT_THRESHOLD,
+    unassigned: Cell | None = None,
+) -> Breakdown[K, CommentSet[K]]:
+    """Comments for one period, by group, under the stricter comment threshold.
+
+    The same engine runs with every cell's threshold raised to ``threshold`` (never
+    below the figure threshold), so a comment list is shown only for a group that has
+    enough respondents and cannot be narrowed by comparing lists. Each comment names
+    the most specific released group that holds its author (its team only when that
+    team clears the threshold). Lists are shuffled with ``rng`` and carry no time.
+    For customers pass a flat tree: ``dict.fromkeys(parts)``.
+    """
+    t = _build_tree(tree)
+    own = _own_cells(t, cells, unassigned, threshold)
+    stricter = [
+        Cell(c.respondents, max(c.threshold, threshold), {}, c.invited) for c in own
+    ]
+    d = _decide(t, stricter, threshold)
+    index = {k: i for i, k in enumerate(t.keys) if i}
+
+    # The label of a cell's comments: its nearest released ancestor-or-self (a team
+    # label only; the root is the tenant and names nothing).
+    label_node = [-1] * len(t.keys)
+    for v in range(len(t.keys)):
+        u = v
+        while u != -1 and not d.released[u]:
+            u = t.parent[u]
+        label_node[v] = u
+
+    lists: list[list[ReleasedComment[K]]] = [[] for _ in t.keys]
+    for c in comments:
+        if c.group is None:
+            v = 0
+        elif c.group in index:
+            v = index[c.group]
+        else:
+            raise ValueError(f"comment from unknown group {c.group!r}")
+        if not stricter[v].respondents:
+            raise ValueError(f"comment from group {c.group!r}, which has no respondents")
+        lab = label_node[v]
+        if lab == -1:
+            continue  # no group holding its author is released
+        shown = ReleasedComment(c.text, None if lab == 0 else t.keys[lab], c.topic)
+        u = lab
+        while u != -1:
+            lists[u].append(shown)
+            u = t.parent[u]
+
+    def outcome(v: int) -> CommentSet[K] | Suppressed:
+        if d.released[v]:
+            items = lists[v][:]
+            rng.shuffle(items)
+            return CommentSet(d.n[v], tuple(items))
+        if d.reason[v] == "complementary":
+            return Suppressed(0, "complementary")
+        return Suppressed(max(0, d.threshold[v] - d.n[v]), "below_threshold")
+
+    total = outcome(0)
+    groups: dict[K, CommentSet[K] | Suppressed] = {}
+    for v in range(1, len(t.keys)):
+        groups[t.keys[v]] = outcome(v)  # type: ignore[index]
+    return Breakdown(total, groups)

@@ -1,0 +1,1 @@
+"""Surveys: the question library and responses."""

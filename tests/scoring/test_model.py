@@ -1,0 +1,170 @@
+"""The maturity model: dimensions, index, blends and level boundaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from tenants.scoring.model import (
+    DIMENSION_KEYS,
+    DIMENSIONS,
+    KPI_BLEND_WEIGHT,
+    LEVELS,
+    SMALL_CHANGE_BLEND_WEIGHT,
+    culture_index,
+    dimension,
+    maturity_level,
+    score_group,
+)
+from tenants.scoring.stats import Moments
+
+
+def test_the_six_dimensions_of_the_glossary() -> None:
+    assert DIMENSION_KEYS == (
+        "purpose_clarity",
+        "outcome_focus",
+        "ownership",
+        "adaptability",
+        "improvement",
+        "felt_value",
+    )
+    assert sum(d.weight for d in DIMENSIONS) == pytest.approx(1.0)
+    for d in DIMENSIONS:
+        assert d.label("en") and d.label("es") and d.label("es") != d.label("en")
+        assert d.description("en").endswith(".") and d.description("es").endswith(".")
+    assert dimension("felt_value").audience == "customer"
+    assert dimension("ownership").label("es-MX") == "Compromiso"
+    with pytest.raises(ValueError):
+        dimension("happiness")
+
+
+def test_index_is_the_weighted_mean_by_hand() -> None:
+    means = {
+        "purpose_clarity": 80.0,  # 0.20
+        "outcome_focus": 60.0,  # 0.20
+        "ownership": 70.0,  # 0.15
+        "adaptability": 50.0,  # 0.15
+        "improvement": 40.0,  # 0.15
+        "felt_value": 90.0,  # 0.15
+    }
+    # 0.2·80 + 0.2·60 + 0.15·(70 + 50 + 40 + 90) = 16 + 12 + 37.5 = 65.5
+    assert culture_index(means) == pytest.approx(65.5)
+
+
+def test_index_renormalises_over_the_dimensions_present() -> None:
+    # Employee-only tenant, no customer survey: weights 0.2, 0.2, 0.15, 0.15, 0.15 → /0.85
+    means = {"purpose_clarity": 80.0, "outcome_focus": 60.0, "ownership": 70.0}
+    means |= {"adaptability": 50.0, "improvement": 40.0, "felt_value": None}
+    # (16 + 12 + 0.15·160) / 0.85 = 52 / 0.85 = 61.176471
+    assert culture_index(means) == pytest.approx(61.176471)
+    # Two dimensions: (0.2·80 + 0.15·40) / 0.35 = 22 / 0.35 = 62.857143
+    assert culture_index({"purpose_clarity": 80.0, "improvement": 40.0}) == pytest.approx(
+        62.857143
+    )
+    assert culture_index({}) is None
+    assert culture_index({"ownership": None}) is None
+
+
+def test_behavioural_blends_by_hand() -> None:
+    means = {"outcome_focus": 60.0, "improvement": 40.0}
+    assert KPI_BLEND_WEIGHT == SMALL_CHANGE_BLEND_WEIGHT == 0.25
+    # outcome_focus = 0.75·60 + 0.25·(0.8·100) = 45 + 20 = 65
+    # index = (0.2·65 + 0.15·40) / 0.35 = (13 + 6) / 0.35 = 54.285714
+    assert culture_index(means, kpi_outcome_share=0.8) == pytest.approx(54.285714)
+    # improvement = 0.75·40 + 0.25·(0.2·100) = 30 + 5 = 35
+    # index = (0.2·60 + 0.15·35) / 0.35 = (12 + 5.25) / 0.35 = 49.285714
+    assert culture_index(means, small_change_adoption=0.2) == pytest.approx(49.285714)
+    # Both: (13 + 5.25) / 0.35 = 52.142857
+    assert culture_index(
+        means, kpi_outcome_share=0.8, small_change_adoption=0.2
+    ) == pytest.approx(52.142857)
+
+
+def test_blend_never_replaces_a_missing_survey_score() -> None:
+    assert culture_index({"ownership": 70.0}, kpi_outcome_share=1.0) == pytest.approx(70.0)
+    assert culture_index({}, kpi_outcome_share=1.0, small_change_adoption=1.0) is None
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"outcome_focus": 101.0},
+        {"outcome_focus": -1.0},
+        {"morale": 50.0},
+    ],
+)
+def test_index_rejects_bad_means(bad: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        culture_index(bad)
+
+
+def test_index_rejects_bad_shares() -> None:
+    with pytest.raises(ValueError):
+        culture_index({"outcome_focus": 50.0}, kpi_outcome_share=80)
+    with pytest.raises(ValueError):
+        culture_index({"improvement": 50.0}, small_change_adoption=-0.1)
+
+
+@pytest.mark.parametrize(
+    ("index", "number", "key"),
+    [
+        (0.0, 1, "task_driven"),
+        (39.999, 1, "task_driven"),
+        (40.0, 2, "aware"),
+        (54.999, 2, "aware"),
+        (55.0, 3, "developing"),
+        (69.999, 3, "developing"),
+        (70.0, 4, "outcome_focused"),
+        (79.999, 4, "outcome_focused"),
+        (80.0, 5, "outcome_culture"),
+        (100.0, 5, "outcome_culture"),
+    ],
+)
+def test_level_boundaries(index: float, number: int, key: str) -> None:
+    level = maturity_level(index)
+    assert (level.number, level.key) == (number, key)
+
+
+def test_level_boundary_survives_float_noise() -> None:
+    # Every dimension at 80 must be level 5, however the weighted mean rounds.
+    index = culture_index(dict.fromkeys(DIMENSION_KEYS, 80.0))
+    assert index == pytest.approx(80.0)
+    assert maturity_level(index).number == 5
+
+
+def test_levels_read_well() -> None:
+    assert [lv.number for lv in LEVELS] == [1, 2, 3, 4, 5]
+    assert LEVELS[0].description("en") == "Work is done to complete tasks."
+    assert LEVELS[4].name("en") == "Outcome culture"
+    assert "porqué" in LEVELS[4].description("es")
+    for lv in LEVELS:
+        assert lv.name("es") != lv.name("en")
+    with pytest.raises(ValueError):
+        maturity_level(100.5)
+
+
+def test_score_group() -> None:
+    moments = {
+        "purpose_clarity": Moments.from_values([60, 70, 80]),
+        "outcome_focus": Moments.from_values([75, 100, 50]),
+        "felt_value": Moments.from_values([100]),
+    }
+    g = score_group(moments, kpi_outcome_share=0.5)
+    assert list(g.dimensions) == list(DIMENSION_KEYS)
+    pc = g.dimensions["purpose_clarity"]
+    assert (pc.n, pc.mean, pc.favourable_share) == (3, 70.0, pytest.approx(1 / 3))
+    assert pc.ci is not None and pc.ci.low == pytest.approx(45.158623, abs=1e-4)
+    fv = g.dimensions["felt_value"]
+    assert fv.mean == 100.0 and fv.ci is None  # one response: no interval
+    assert g.dimensions["ownership"].n == 0 and g.dimensions["ownership"].mean is None
+    # Survey means stay raw; the index blends: outcome_focus = 0.75·75 + 0.25·50 = 68.75
+    assert g.dimensions["outcome_focus"].mean == 75.0
+    # (0.2·70 + 0.2·68.75 + 0.15·100) / 0.55 = (14 + 13.75 + 15) / 0.55 = 77.727273
+    assert g.index == pytest.approx(77.727273)
+    assert g.level is not None and g.level.number == 4
+
+
+def test_score_group_with_nothing() -> None:
+    g = score_group({})
+    assert g.index is None and g.level is None
+    with pytest.raises(ValueError):
+        score_group({"morale": Moments.from_values([1, 2])})
