@@ -25,6 +25,7 @@ BLUEPRINTS = (
     "tenants.people.views:bp",
     "tenants.surveys.views:bp",
     "tenants.pulses.views:bp",
+    "tenants.pulses.round_views:bp",
     "tenants.pulses.respond:bp",
     "tenants.dashboard.views:bp",
     "tenants.reports.views:bp",

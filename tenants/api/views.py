@@ -21,6 +21,8 @@ csrf.exempt(bp)  # bearer tokens, not cookies: no CSRF to forge (docs/decisions.
 AREA_MODULES = (
     "tenants.people.api",
     "tenants.pulses.api",
+    "tenants.pulses.round_api",
+    "tenants.scoring.api",
     "tenants.dashboard.api",
 )
 
