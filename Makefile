@@ -68,3 +68,9 @@ clean:
 migration: install
 	rm -f /tmp/op-migration.db && DATABASE_URL=sqlite:////tmp/op-migration.db $(FLASK) db upgrade && \
 	  DATABASE_URL=sqlite:////tmp/op-migration.db $(FLASK) db migrate -m "$(m)"
+
+# While nothing has landed yet: rebuild the single initial migration from the models (locked, so
+# two people doing it at once do not collide).
+migration-reset: install
+	flock /tmp/op-migration.lock bash -c 'rm -f migrations/versions/*.py && rm -f /tmp/op-migration.db && \
+	  DATABASE_URL=sqlite:////tmp/op-migration.db $(FLASK) db migrate -m "initial schema" >/dev/null'

@@ -254,6 +254,19 @@ def _decide(t: _Tree[K], own: list[Cell], default_threshold: int) -> _Decision:
         for u in reversed(path):
             uncov[u] = own_n[u] + sum(uncov[c] for c in t.children[u] if not released[c])
 
+    def bordering(v: int) -> list[int]:
+        """Released groups whose nearest released ancestor is v: v's released sub-teams
+        and released groups inside its hidden sub-teams. Hiding one grows v's remainder."""
+        out: list[int] = []
+        stack = nonempty_children(v)
+        while stack:
+            c = stack.pop()
+            if released[c]:
+                out.append(c)
+            else:
+                stack.extend(nonempty_children(c))
+        return out
+
     for v in t.postorder:  # children are settled before their parent
         if released[v]:
             kids = nonempty_children(v)
@@ -263,12 +276,19 @@ def _decide(t: _Tree[K], own: list[Cell], default_threshold: int) -> _Decision:
                 rest = own_n[v] + sum(uncov[c] for c in hidden)
                 if parts == 0 or (parts >= 2 and rest >= thr[v]):
                     break
-                c = smallest_released(v)
-                if c is None:  # nothing left to hide below: hide the group itself
+                # Hide the smallest bordering group: normally the next-smallest sibling
+                # of what is hidden (ties go to the earlier team in the caller's order).
+                cands = bordering(v)
+                if not cands:  # cannot happen (see docs); stay safe: hide v itself
                     hide(v)
                     break
+                c = min(cands, key=lambda c: (n[c], c))
                 hide(c)
                 settle_hidden(c)
+                u = t.parent[c]
+                while u != v:  # hidden groups between c and v now hide more
+                    uncov[u] = own_n[u] + sum(uncov[x] for x in t.children[u] if not released[x])
+                    u = t.parent[u]
         if released[v]:
             uncov[v] = 0
         else:
