@@ -19,6 +19,7 @@ os.environ["INSTANCE_PATH"] = str(_INSTANCE)
 os.environ.pop("REDIS_URL", None)
 os.environ.pop("SMTP_HOST", None)
 
+import email_validator  # noqa: E402
 import pytest  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
@@ -29,6 +30,7 @@ from saas import create_app  # noqa: E402
 from saas.config import load_settings  # noqa: E402
 from saas.extensions import db, limiter  # noqa: E402
 
+email_validator.TEST_ENVIRONMENT = True  # accept the special-use *.test domains our fixtures use
 ON_POSTGRES = bool(os.environ.get("TEST_ON_POSTGRES") and os.environ.get("TEST_DATABASE_URL"))
 
 

@@ -190,12 +190,13 @@ def change_password() -> Response | str:
         if service.authenticate(current_user.email, form.current.data) is None:
             form.current.errors.append(_("The current password is not right."))
         else:
-            service.set_password(current_user, form.password.data)
-            service.record_for_user_tenants(current_user, "password_changed")
+            user = current_user._get_current_object()  # type: ignore[attr-defined]
+            service.set_password(user, form.password.data)
+            service.record_for_user_tenants(user, "password_changed")
             db.session.commit()
-            login_user(current_user)  # this session continues; every other one ends
+            login_user(user)  # this session continues; every other one ends
             flash(_("Your password is changed. Other devices were signed out."), "success")
-            return redirect(_home_for(current_user))
+            return redirect(_home_for(user))
     return render_template("auth/change_password.html", form=form)
 
 

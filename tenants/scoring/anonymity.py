@@ -38,9 +38,11 @@ answers it needs.
 from __future__ import annotations
 
 import random
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Generic, Literal, TypeVar
+
+import numpy as np
 
 from .stats import Moments
 
@@ -157,27 +159,33 @@ class CommentSet(Generic[K]):
 
 @dataclass(slots=True)
 class _Tree(Generic[K]):
-    """Index-based tree: node 0 is the tenant-wide root; keys[0] is None."""
+    """Index-based tree: node 0 is the tenant-wide root, node i ≥ 1 is team keys[i - 1]."""
 
-    keys: list[K | None]
+    keys: list[K]
+    index: dict[K, int]
     parent: list[int]  # parent[0] == -1
     children: list[list[int]]
     postorder: list[int]
 
+    @property
+    def size(self) -> int:
+        return len(self.parent)
+
 
 def _build_tree(tree: Mapping[K, K | None]) -> _Tree[K]:
-    keys: list[K | None] = [None, *tree.keys()]
-    index: dict[K, int] = {k: i for i, k in enumerate(keys) if i}
-    parent = [-1] * len(keys)
-    children: list[list[int]] = [[] for _ in keys]
-    for i in range(1, len(keys)):
-        p = tree[keys[i]]  # type: ignore[index]
+    keys = list(tree)
+    index = {k: i for i, k in enumerate(keys, start=1)}
+    size = len(keys) + 1
+    parent = [-1] * size
+    children: list[list[int]] = [[] for _ in range(size)]
+    for k, i in index.items():
+        p = tree[k]
         if p is None:
             parent[i] = 0
         elif p in index:
             parent[i] = index[p]
         else:
-            raise ValueError(f"team {keys[i]!r} has unknown parent {p!r}")
+            raise ValueError(f"team {k!r} has unknown parent {p!r}")
         children[parent[i]].append(i)
     # Iterative DFS from the root; a node never reached sits on a cycle.
     postorder: list[int] = []
@@ -189,9 +197,9 @@ def _build_tree(tree: Mapping[K, K | None]) -> _Tree[K]:
             continue
         stack.append((v, True))
         stack.extend((c, False) for c in reversed(children[v]))
-    if len(postorder) != len(keys):
+    if len(postorder) != size:
         raise ValueError("the team tree has a cycle")
-    return _Tree(keys, parent, children, postorder)
+    return _Tree(keys, index, parent, children, postorder)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,10 +209,15 @@ class _Decision:
     released: list[bool]
     reason: list[SuppressionReason | None]
 
+    def suppressed(self, v: int) -> Suppressed:
+        if self.reason[v] == "complementary":
+            return Suppressed(0, "complementary")
+        return Suppressed(max(0, self.threshold[v] - self.n[v]), "below_threshold")
+
 
 def _decide(t: _Tree[K], own: list[Cell], default_threshold: int) -> _Decision:
     """Threshold and complementary suppression over the tree, to a fixed point."""
-    size = len(t.keys)
+    size = t.size
     own_n = [c.respondents for c in own]
     n = [0] * size
     thr = [0] * size
@@ -299,13 +312,12 @@ def _decide(t: _Tree[K], own: list[Cell], default_threshold: int) -> _Decision:
 def _own_cells(
     t: _Tree[K], cells: Mapping[K, Cell], unassigned: Cell | None, default_threshold: int
 ) -> list[Cell]:
-    index = {k: i for i, k in enumerate(t.keys) if i}
     empty = Cell(0, default_threshold)
-    own = [empty] * len(t.keys)
+    own = [empty] * t.size
     for k, cell in cells.items():
-        if k not in index:
+        if k not in t.index:
             raise ValueError(f"figures for unknown group {k!r}")
-        own[index[k]] = cell
+        own[t.index[k]] = cell
     if unassigned is not None:
         own[0] = unassigned
     return own
@@ -322,8 +334,8 @@ def _merge_moments(parts: Iterable[Mapping[str, Moments]]) -> dict[str, Moments]
 def _figures(
     t: _Tree[K], own: list[Cell], d: _Decision
 ) -> tuple[Released | Suppressed, dict[K, Released | Suppressed]]:
-    moments: list[dict[str, Moments]] = [{} for _ in t.keys]
-    invited = [0] * len(t.keys)
+    moments: list[dict[str, Moments]] = [{} for _ in range(t.size)]
+    invited = [0] * t.size
     for v in t.postorder:
         moments[v] = _merge_moments([own[v].moments, *(moments[c] for c in t.children[v])])
         invited[v] = own[v].invited + sum(invited[c] for c in t.children[v])
@@ -331,14 +343,9 @@ def _figures(
     def outcome(v: int) -> Released | Suppressed:
         if d.released[v]:
             return Released(d.n[v], invited[v], d.threshold[v], moments[v])
-        if d.reason[v] == "complementary":
-            return Suppressed(0, "complementary")
-        return Suppressed(max(0, d.threshold[v] - d.n[v]), "below_threshold")
+        return d.suppressed(v)
 
-    groups: dict[K, Released | Suppressed] = {}
-    for v in range(1, len(t.keys)):
-        groups[t.keys[v]] = outcome(v)  # type: ignore[index]
-    return outcome(0), groups
+    return outcome(0), {k: outcome(i) for k, i in t.index.items()}
 
 
 # --------------------------------------------------------------------------- public API
@@ -408,27 +415,24 @@ def release_comments(
     """
     t = _build_tree(tree)
     own = _own_cells(t, cells, unassigned, threshold)
-    stricter = [
-        Cell(c.respondents, max(c.threshold, threshold), {}, c.invited) for c in own
-    ]
+    stricter = [Cell(c.respondents, max(c.threshold, threshold), {}, c.invited) for c in own]
     d = _decide(t, stricter, threshold)
-    index = {k: i for i, k in enumerate(t.keys) if i}
 
     # The label of a cell's comments: its nearest released ancestor-or-self (a team
     # label only; the root is the tenant and names nothing).
-    label_node = [-1] * len(t.keys)
-    for v in range(len(t.keys)):
+    label_node = [-1] * t.size
+    for v in range(t.size):
         u = v
         while u != -1 and not d.released[u]:
             u = t.parent[u]
         label_node[v] = u
 
-    lists: list[list[ReleasedComment[K]]] = [[] for _ in t.keys]
+    lists: list[list[ReleasedComment[K]]] = [[] for _ in range(t.size)]
     for c in comments:
         if c.group is None:
             v = 0
-        elif c.group in index:
-            v = index[c.group]
+        elif c.group in t.index:
+            v = t.index[c.group]
         else:
             raise ValueError(f"comment from unknown group {c.group!r}")
         if not stricter[v].respondents:
@@ -436,7 +440,7 @@ def release_comments(
         lab = label_node[v]
         if lab == -1:
             continue  # no group holding its author is released
-        shown = ReleasedComment(c.text, None if lab == 0 else t.keys[lab], c.topic)
+        shown = ReleasedComment(c.text, None if lab == 0 else t.keys[lab - 1], c.topic)
         u = lab
         while u != -1:
             lists[u].append(shown)
@@ -447,12 +451,182 @@ def release_comments(
             items = lists[v][:]
             rng.shuffle(items)
             return CommentSet(d.n[v], tuple(items))
-        if d.reason[v] == "complementary":
-            return Suppressed(0, "complementary")
-        return Suppressed(max(0, d.threshold[v] - d.n[v]), "below_threshold")
+        return d.suppressed(v)
 
-    total = outcome(0)
-    groups: dict[K, CommentSet[K] | Suppressed] = {}
-    for v in range(1, len(t.keys)):
-        groups[t.keys[v]] = outcome(v)  # type: ignore[index]
-    return Breakdown(total, groups)
+    total = outcome(0)  # shuffled first, then teams in the caller's order
+    return Breakdown(total, {k: outcome(i) for k, i in t.index.items()})
+
+
+# --------------------------------------------------------------------------- any groups
+
+A = TypeVar("A", bound=Hashable)
+G = TypeVar("G", bound=Hashable)
+
+_TOL: Final = 1e-9
+
+
+def release_groups(
+    atoms: Mapping[A, Cell],
+    groups: Mapping[G, Collection[A]],
+    *,
+    never_release: Collection[G] = (),
+    default_threshold: int = DEFAULT_THRESHOLD,
+) -> dict[G, Released | Suppressed]:
+    """The general engine, for groups that overlap in any way (several breakdowns of
+    the same people, a customer in several processes, periods side by side).
+
+    ``atoms`` are disjoint cells; every group is a set of atoms. ``never_release``
+    groups (e.g. the people with no segment) are protected like hidden groups and left
+    out of the answer. It enforces the same promises as the tree engine, but checks
+    them by linear algebra rather than by the tree's structure:
+
+    * every set of cells that is in the same released groups (a "derivable atom":
+      anything computable from released figures is a union of these) holds at least
+      its threshold of respondents; when one does not, it is merged with its nearest
+      neighbour by hiding the released groups that tell them apart;
+    * no hidden group lies in the span of released ones; when one does, the smallest
+      released group used to compute it is hidden.
+
+    Each round hides one group, so it ends; it is greedy, not minimal. Cost grows
+    with groups² × atoms: meant for tens of groups, not thousands (use the tree engine).
+    """
+    for g, members in groups.items():
+        for a in members:
+            if a not in atoms:
+                raise ValueError(f"group {g!r} holds unknown cell {a!r}")
+    unknown = set(never_release) - set(groups)
+    if unknown:
+        raise ValueError(f"never_release names unknown groups {sorted(map(repr, unknown))}")
+
+    answered = [a for a in atoms if atoms[a].respondents > 0]
+    col = {a: j for j, a in enumerate(answered)}
+    resp = np.array([atoms[a].respondents for a in answered], dtype=np.int64)
+    thr_of = np.array([max(MIN_THRESHOLD, atoms[a].threshold) for a in answered], dtype=np.int64)
+
+    # Groups with the same answered cells are the same people: one decision for all.
+    vectors: list[np.ndarray] = []
+    by_bytes: dict[bytes, int] = {}
+    vec_of: dict[G, int] = {}
+    for g, members in groups.items():
+        v = np.zeros(len(answered), dtype=np.int8)
+        for a in members:
+            if a in col:
+                v[col[a]] = 1
+        key = v.tobytes()
+        if key not in by_bytes:
+            by_bytes[key] = len(vectors)
+            vectors.append(v)
+        vec_of[g] = by_bytes[key]
+
+    count = len(vectors)
+    n = [int(resp[v.astype(bool)].sum()) for v in vectors]
+    thr = [int(thr_of[v.astype(bool)].max(initial=MIN_THRESHOLD)) for v in vectors]
+    # A never-released group that holds exactly the people of a normal group (everyone
+    # has no segment, say) is that group: it is released with it.
+    locked = {vec_of[g] for g in never_release} - {
+        vec_of[g] for g in groups if g not in set(never_release)
+    }
+    released = [n[i] > 0 and n[i] >= thr[i] and i not in locked for i in range(count)]
+    reason: list[SuppressionReason] = ["below_threshold"] * count
+
+    def hide(i: int) -> None:
+        released[i] = False
+        reason[i] = "complementary"
+
+    while True:
+        rel = [i for i in range(count) if released[i]]
+        if not rel:
+            break
+        m = np.array([vectors[i] for i in rel], dtype=np.float64)  # released × cells
+        # Derivable atoms: cells with the same column (same released groups).
+        classes: dict[bytes, list[int]] = {}
+        for j in range(len(answered)):
+            classes.setdefault(m[:, j].astype(np.int8).tobytes(), []).append(j)
+        small = [
+            (int(resp[js].sum()), key)
+            for key, js in classes.items()
+            if m[:, js[0]].any() and resp[js].sum() < thr_of[js].max()
+        ]
+        if small:
+            _, key = min(small)
+            mine = set(np.flatnonzero(m[:, classes[key][0]]))
+            # Merge it with the neighbour that is cheapest to join: hide the groups
+            # that tell them apart (all of its own groups, for "nobody").
+            options = [mine] + [
+                mine ^ set(np.flatnonzero(m[:, js[0]])) for k, js in classes.items() if k != key
+            ]
+            best = min(options, key=lambda d: (len(d), sum(n[rel[r]] for r in d)))
+            hide(min((rel[r] for r in best), key=lambda i: (n[i], i)))
+            continue
+        # Hidden groups (and never-released ones) must stay out of the released span.
+        exposed = None
+        for i in sorted(range(count), key=lambda i: (n[i], i)):
+            if released[i] or n[i] == 0:
+                continue
+            x = vectors[i].astype(np.float64)
+            coef, *_ = np.linalg.lstsq(m.T, x, rcond=None)
+            if np.abs(m.T @ coef - x).max() < 1e-6:
+                exposed = coef
+                break
+        if exposed is None:
+            break
+        used = [rel[r] for r in range(len(rel)) if abs(exposed[r]) > _TOL]
+        hide(min(used, key=lambda i: (n[i], i)))
+
+    out: dict[G, Released | Suppressed] = {}
+    skip = set(never_release)
+    for g, members in groups.items():
+        if g in skip:
+            continue
+        i = vec_of[g]
+        if released[i]:
+            cells = [atoms[a] for a in members]
+            out[g] = Released(
+                n[i],
+                sum(c.invited for c in cells),
+                thr[i],
+                _merge_moments(c.moments for c in cells),
+            )
+        elif reason[i] == "complementary":
+            out[g] = Suppressed(0, "complementary")
+        else:
+            t = (
+                thr[i]
+                if n[i]
+                else max([MIN_THRESHOLD, default_threshold] + [atoms[a].threshold for a in members])
+            )
+            out[g] = Suppressed(max(0, t - n[i]), "below_threshold")
+    return out
+
+
+def release_partitions(
+    cells: Mapping[tuple[Hashable, ...], Cell],
+    ways: Sequence[str],
+    *,
+    default_threshold: int = DEFAULT_THRESHOLD,
+) -> dict[str, Breakdown[Hashable, Released]]:
+    """Several flat breakdowns of the same people, safe *together*.
+
+    Showing customers by segment and, separately, by serving team lets a reader
+    subtract one breakdown from the other (segment D minus team W's part of it...),
+    which per-breakdown suppression does not see. Pass the cross-classified cells:
+    ``cells[(segment, serving_team)]`` for ``ways=("segment", "serving_team")``, None
+    where a person has no part in that way. Returns one Breakdown per way, sharing the
+    same total; the people with no part in a way are never released on their own.
+    """
+    for key in cells:
+        if len(key) != len(ways):
+            raise ValueError(f"cell {key!r} does not have one part per way {tuple(ways)!r}")
+    groups: dict[tuple[Hashable, ...], list[tuple[Hashable, ...]]] = {("total",): list(cells)}
+    never: list[tuple[Hashable, ...]] = []
+    for w, way in enumerate(ways):
+        for key in cells:
+            groups.setdefault(("part", way, key[w]), []).append(key)
+        if ("part", way, None) in groups:
+            never.append(("part", way, None))
+    out = release_groups(cells, groups, never_release=never, default_threshold=default_threshold)
+    result: dict[str, Breakdown[Hashable, Released]] = {}
+    for way in ways:
+        parts = {g[2]: o for g, o in out.items() if g[0] == "part" and g[1] == way}
+        result[way] = Breakdown(out[("total",)], parts)
+    return result

@@ -6,7 +6,6 @@ See docs/methodology.md for the reasoning behind every number in this module.
 from __future__ import annotations
 
 import math
-
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -141,9 +140,9 @@ def blended_means(
             raise ValueError(f"{key} must be within 0-100, got {value!r}")
         out[key] = float(value)
     if kpi_outcome_share is not None and "outcome_focus" in out:
-        out["outcome_focus"] = (1 - KPI_BLEND_WEIGHT) * out[
-            "outcome_focus"
-        ] + KPI_BLEND_WEIGHT * (kpi_outcome_share * SCALE_MAX)
+        out["outcome_focus"] = (1 - KPI_BLEND_WEIGHT) * out["outcome_focus"] + KPI_BLEND_WEIGHT * (
+            kpi_outcome_share * SCALE_MAX
+        )
     if small_change_adoption is not None and "improvement" in out:
         out["improvement"] = (1 - SMALL_CHANGE_BLEND_WEIGHT) * out[
             "improvement"

@@ -203,7 +203,7 @@ def welch_test(prev: Moments, curr: Moments) -> WelchTest | None:
 
 
 def welch_change(prev: Moments, curr: Moments, alpha: float = 0.05) -> Change:
-    """"up" or "down" when Welch's two-sided test rejects equal means at ``alpha``."""
+    """ "up" or "down" when Welch's two-sided test rejects equal means at ``alpha``."""
     if not 0.0 < alpha < 1.0:
         raise ValueError("alpha must be between 0 and 1")
     test = welch_test(prev, curr)

@@ -17,7 +17,9 @@ from tenants.scoring.anonymity import (
     Suppressed,
     counts_only,
     release_comments,
+    release_groups,
     release_partition,
+    release_partitions,
     release_team_figures,
 )
 from tenants.scoring.stats import Moments
@@ -199,6 +201,49 @@ def test_partition_with_customers_in_no_part() -> None:
     assert shown(b) == {"total", "a"}  # total - a = b + the three with no segment
     b = release_partition({"a": Cell(10), "b": Cell(8)}, unassigned=Cell(0))
     assert shown(b) == {"total", "a", "b"}
+
+
+def test_breakdowns_side_by_side() -> None:
+    # Segments C (2), D (8), E (10); serving teams W = C + 4 of D, X = the other 4 of D + E.
+    # Alone, the segment breakdown would show E (hiding C and D). But X - E is then the
+    # four D customers served by X: too few. So E is hidden as well.
+    cells = {("C", "W"): Cell(2), ("D", "W"): Cell(4), ("D", "X"): Cell(4), ("E", "X"): Cell(10)}
+    alone = release_partition({"C": Cell(2), "D": Cell(8), "E": Cell(10)})
+    assert shown(alone) == {"total", "E"}
+    both = release_partitions(cells, ("segment", "team"))
+    assert shown(both["segment"]) == {"total"}
+    assert shown(both["team"]) == {"total", "W", "X"}
+    assert both["segment"].groups["C"] == Suppressed(3, BELOW)
+    assert both["segment"].total == both["team"].total
+
+
+def test_breakdowns_side_by_side_with_no_part() -> None:
+    # Everyone has no serving team: "no team" is the total itself, which is shown.
+    both = release_partitions({("a", None): Cell(6), ("b", None): Cell(7)}, ("segment", "team"))
+    assert shown(both["segment"]) == {"total", "a", "b"}
+    assert both["team"].groups == {}
+    # Some have no segment: they are never shown alone, so the segments cannot all be.
+    both = release_partitions({("a", "t"): Cell(6), (None, "t"): Cell(7)}, ("segment", "team"))
+    assert shown(both["segment"]) == {"total"}
+    assert shown(both["team"]) == {"total", "t"}
+    with pytest.raises(ValueError, match="one part per way"):
+        release_partitions({("a",): Cell(6)}, ("segment", "team"))
+
+
+def test_release_groups_periods_side_by_side() -> None:
+    # A team's quarters and its year: the year minus three shown quarters would give
+    # the fourth, hidden one, so a second quarter is hidden too.
+    atoms = {"q1": Cell(6), "q2": Cell(7), "q3": Cell(8), "q4": Cell(2)}
+    groups = {q: [q] for q in atoms} | {"year": list(atoms)}
+    out = release_groups(atoms, groups)
+    assert out["q4"] == Suppressed(3, BELOW)
+    assert out["q1"] == Suppressed(0, COMP)
+    assert isinstance(out["year"], Released) and out["year"].respondents == 23
+    assert {k for k, o in out.items() if isinstance(o, Released)} == {"q2", "q3", "year"}
+    with pytest.raises(ValueError, match="unknown cell"):
+        release_groups(atoms, {"x": ["q5"]})
+    with pytest.raises(ValueError, match="unknown groups"):
+        release_groups(atoms, groups, never_release=["q9"])
 
 
 # --------------------------------------------------------------------------- open rounds

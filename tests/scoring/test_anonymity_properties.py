@@ -17,6 +17,7 @@ released group holds at least the threshold.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Mapping
 
@@ -33,7 +34,9 @@ from tenants.scoring.anonymity import (
     Released,
     Suppressed,
     release_comments,
+    release_groups,
     release_partition,
+    release_partitions,
     release_team_figures,
 )
 
@@ -94,14 +97,14 @@ def check_breakdown(
     cell_thr: Mapping[object, int],
     outcome: Mapping[object, object],
     *,
-    never_alone: set[object],
+    never_alone: list[set[object]],
     min_threshold: int = MIN_THRESHOLD,
 ) -> None:
     """Assert the anonymity guarantees for one breakdown.
 
     ``cells_of``: group -> its cells; ``outcome``: group -> Released/CommentSet/Suppressed;
-    ``never_alone``: cells that must never be recoverable on their own (direct members of
-    a team with sub-teams, people in no team).
+    ``never_alone``: sets of cells that must never be recoverable on their own (direct
+    members of a team with sub-teams, people in no team or in no segment).
     """
     nonempty = sorted((c for c in cell_n if cell_n[c] > 0), key=repr)
     col = {c: i for i, c in enumerate(nonempty)}
@@ -141,9 +144,7 @@ def check_breakdown(
             assert o.needed == 0 and n >= t
 
     rows = (
-        np.array([vec(cells_of[g]) for g in released])
-        if released
-        else np.zeros((0, len(nonempty)))
+        np.array([vec(cells_of[g]) for g in released]) if released else np.zeros((0, len(nonempty)))
     )
     released_vectors = {tuple(r) for r in rows}
 
@@ -155,13 +156,12 @@ def check_breakdown(
         # A hidden group identical (same people) to a released one would be a bug.
         assert tuple(x) not in released_vectors or not x.any(), f"{g!r} equals a released group"
 
-    # 3. No cell that is never released on its own is recoverable, unless it *is* a
+    # 3. Nothing that is never released on its own is recoverable, unless it *is* a
     #    released group (a team whose sub-teams nobody answered).
-    for c in never_alone:
-        if cell_n.get(c, 0) > 0:
-            x = vec({c})
-            if tuple(x) not in released_vectors:
-                assert not _in_span(rows, x), f"direct members of {c!r} are recoverable"
+    for group in never_alone:
+        x = vec(group)
+        if x.any() and tuple(x) not in released_vectors:
+            assert not _in_span(rows, x), f"{group!r} is recoverable"
 
     # 4. Every derivable atom (cells sharing the same released groups) is big enough.
     atoms: dict[tuple[float, ...], list[object]] = {}
@@ -204,7 +204,7 @@ def test_team_figures_leak_nothing(org: tuple) -> None:
         cell_n,
         cell_thr,
         _outcomes(b),
-        never_alone={*has_children, ROOT},
+        never_alone=[{c} for c in {*has_children, ROOT}],
     )
     # The tenant total has no siblings: it is hidden only when it is too small.
     n_total = sum(cell_n.values())
@@ -227,7 +227,7 @@ def test_partitions_leak_nothing(sizes: list[int], rest: int | None, thr: int) -
     cell_thr: dict[object, int] = dict.fromkeys(cell_n, thr)
     cells_of: dict[object, set[object]] = {k: {k} for k in parts}
     cells_of[ROOT] = set(cell_n)
-    check_breakdown(cells_of, cell_n, cell_thr, _outcomes(b), never_alone={ROOT})
+    check_breakdown(cells_of, cell_n, cell_thr, _outcomes(b), never_alone=[{ROOT}])
 
 
 @settings(max_examples=300, deadline=None)
@@ -236,9 +236,7 @@ def test_comments_leak_nothing(org: tuple, comment_thr: int, rnd: random.Random)
     tree, cells, unassigned = org
     cell_n, cell_thr = _cell_maps(tree, cells, unassigned)
     # One comment from every cell with respondents.
-    comments = [
-        Comment(f"from {team}", team) for team, c in cells.items() if c.respondents
-    ]
+    comments = [Comment(f"from {team}", team) for team, c in cells.items() if c.respondents]
     if unassigned and unassigned.respondents:
         comments.append(Comment("from nowhere", None))
     b = release_comments(
@@ -253,7 +251,7 @@ def test_comments_leak_nothing(org: tuple, comment_thr: int, rnd: random.Random)
         cell_n,
         strict_thr,
         outcomes,
-        never_alone={*has_children, ROOT},
+        never_alone=[{c} for c in {*has_children, ROOT}],
         min_threshold=max(MIN_THRESHOLD, comment_thr),
     )
     # Labels: a label names a released group holding the author, and the people who
@@ -278,8 +276,64 @@ def test_comments_leak_nothing(org: tuple, comment_thr: int, rnd: random.Random)
                 author_cell in cells_of[h] and cells_of[h] < cells_of[label] for h in released
             )
             # Who could carry this label: the label's cells minus released sub-groups.
-            inner = set().union(
-                *(cells_of[h] for h in released if cells_of[h] < cells_of[label])
-            )
+            inner = set().union(*(cells_of[h] for h in released if cells_of[h] < cells_of[label]))
             pool = cells_of[label] - inner
             assert sum(cell_n[x] for x in pool) >= max(MIN_THRESHOLD, comment_thr)
+
+
+@st.composite
+def crossed_tables(draw: st.DrawFn) -> tuple[tuple[str, ...], dict[tuple, Cell]]:
+    """Customers split 2 or 3 ways (segment, serving team, process), with empty cells."""
+    ways = ("segment", "team", "process")[: draw(st.integers(2, 3))]
+    values = [
+        [*range(draw(st.integers(1, 3))), *([None] if draw(st.booleans()) else [])] for _ in ways
+    ]
+    thr = draw(st.integers(3, 6))
+    respondents = st.one_of(st.just(0), st.just(0), st.integers(1, 4), st.integers(0, 12))
+    cells: dict[tuple, Cell] = {}
+    for key in itertools.product(*values):
+        n = draw(respondents)
+        if n:
+            cells[key] = Cell(n, thr)
+    return ways, cells
+
+
+@settings(max_examples=300, deadline=None)
+@given(crossed_tables())
+def test_breakdowns_side_by_side_leak_nothing(table: tuple) -> None:
+    ways, cells = table
+    out = release_partitions(cells, ways)
+    cells_of: dict[object, set[object]] = {ROOT: set(cells)}
+    outcomes: dict[object, object] = {}
+    never: list[set[object]] = []
+    for w, way in enumerate(ways):
+        assert out[way].total == out[ways[0]].total
+        outcomes[ROOT] = out[way].total
+        parts = {key[w] for key in cells}
+        assert set(out[way].groups) == parts - {None}
+        for part in parts:
+            members: set[object] = {key for key in cells if key[w] == part}
+            if part is None:
+                never.append(members)
+            else:
+                cells_of[(way, part)] = members
+                outcomes[(way, part)] = out[way].groups[part]
+    cell_n: dict[object, int] = {k: c.respondents for k, c in cells.items()}
+    cell_thr: dict[object, int] = {k: c.threshold for k, c in cells.items()}
+    check_breakdown(cells_of, cell_n, cell_thr, outcomes, never_alone=never)
+
+
+@settings(max_examples=200, deadline=None)
+@given(organisations())
+def test_general_engine_on_team_trees_leaks_nothing(org: tuple) -> None:
+    # The general engine must keep the same promises on a tree, with each team's
+    # direct members as a group that is never released.
+    tree, cells, unassigned = org
+    cell_n, cell_thr = _cell_maps(tree, cells, unassigned)
+    atoms = {c: Cell(cell_n[c], cell_thr[c]) for c in cell_n}
+    cells_of = _groups(tree)
+    has_children = {p for p in tree.values() if p is not None}
+    direct = {("direct", c): {c} for c in {*has_children, ROOT}}
+    out = release_groups(atoms, {**cells_of, **direct}, never_release=list(direct))
+    assert set(out) == set(cells_of)
+    check_breakdown(cells_of, cell_n, cell_thr, out, never_alone=list(direct.values()))

@@ -57,9 +57,7 @@ def test_index_renormalises_over_the_dimensions_present() -> None:
     # (16 + 12 + 0.15·160) / 0.85 = 52 / 0.85 = 61.176471
     assert culture_index(means) == pytest.approx(61.176471)
     # Two dimensions: (0.2·80 + 0.15·40) / 0.35 = 22 / 0.35 = 62.857143
-    assert culture_index({"purpose_clarity": 80.0, "improvement": 40.0}) == pytest.approx(
-        62.857143
-    )
+    assert culture_index({"purpose_clarity": 80.0, "improvement": 40.0}) == pytest.approx(62.857143)
     assert culture_index({}) is None
     assert culture_index({"ownership": None}) is None
 
@@ -74,9 +72,9 @@ def test_behavioural_blends_by_hand() -> None:
     # index = (0.2·60 + 0.15·35) / 0.35 = (12 + 5.25) / 0.35 = 49.285714
     assert culture_index(means, small_change_adoption=0.2) == pytest.approx(49.285714)
     # Both: (13 + 5.25) / 0.35 = 52.142857
-    assert culture_index(
-        means, kpi_outcome_share=0.8, small_change_adoption=0.2
-    ) == pytest.approx(52.142857)
+    assert culture_index(means, kpi_outcome_share=0.8, small_change_adoption=0.2) == pytest.approx(
+        52.142857
+    )
 
 
 def test_blend_never_replaces_a_missing_survey_score() -> None:

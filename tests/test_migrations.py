@@ -1,0 +1,73 @@
+"""The migrations build exactly the models' schema, with one head, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from saas import create_app
+from saas.extensions import db
+from tests.conftest import make_settings
+
+
+def _postgres_admin_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url.rsplit("/", 1)[0] + "/postgres"
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=0.5).close()
+    except OSError:
+        return None
+    return "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def _databases(tmp_path):
+    yield "sqlite", f"sqlite:///{tmp_path / 'migrations.db'}", None
+    admin = _postgres_admin_url()
+    if admin is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not reachable in CI")
+        return
+    name = f"op_migrations_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(
+        admin.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield "postgresql", admin.rsplit("/", 1)[0] + f"/{name}", None
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+def test_migrations_have_one_head(app):
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config(app.extensions["migrate"].directory)
+        heads = ScriptDirectory.from_config(config).get_heads()
+    assert len(heads) == 1, heads
+
+
+def test_migrations_build_exactly_the_models_schema(tmp_path):
+    checked = []
+    for dialect, url, _ in _databases(tmp_path):
+        application = create_app({"SETTINGS": make_settings(url, tmp_path), "TESTING": True})
+        application.config["SQLALCHEMY_DATABASE_URI"] = url
+        with application.app_context():
+            upgrade()
+            with db.engine.connect() as conn:
+                context = MigrationContext.configure(conn, opts={"compare_type": True})
+                differences = compare_metadata(context, db.metadata)
+            db.engine.dispose()
+        assert differences == [], f"{dialect}: models and migrations differ: {differences}"
+        checked.append(dialect)
+    assert "sqlite" in checked
