@@ -19,7 +19,7 @@ demo_cli = AppGroup("demo", help="The demo tenant.")
 tenants_cli = AppGroup("tenants", help="Platform administration of tenants.")
 
 DEMO_SLUG = "demo"
-DEMO_PASSWORD = "demo-pulse-2026"
+DEMO_PASSWORD = "demo-pulse-2026"  # noqa: S105 (the public demo login)
 DEMO_USERS = (
     ("owner@demo.example", "Olivia Owner", "owner"),
     ("admin@demo.example", "Adam Admin", "admin"),

@@ -6,6 +6,7 @@ Failures are classified so callers can retry temporary ones and suppress permane
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 import time
@@ -143,10 +144,8 @@ class MailTransport:
 
     def close(self) -> None:
         if self._smtp is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 self._smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
             self._smtp = None
 
 

@@ -41,7 +41,8 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 def hash_secret(secret: str) -> str:
-    """SHA-256 of a high-entropy secret (API keys, invite tokens): fast look-up, nothing to steal."""
+    """SHA-256 of a high-entropy secret (API keys, invite tokens): fast to look up, useless
+    to steal."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 

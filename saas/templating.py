@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, url_for
+from flask import Flask, g, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
-# (endpoint, label, roles): the tenant navigation, filtered by the member's role.
-NAVIGATION: list[tuple[str, Any, frozenset[str]]] = [
-    ("dashboard.home", _l("Dashboard"), frozenset({"owner", "admin", "executive", "team_lead"})),
-    ("people.employees", _l("People"), frozenset({"owner", "admin"})),
-    ("pulses.programs", _l("Pulses"), frozenset({"owner", "admin"})),
-    ("reports.index", _l("Reports"), frozenset({"owner", "admin", "executive"})),
-    ("tenancy.members", _l("Members"), frozenset({"owner", "admin"})),
-    ("tenancy.settings", _l("Settings"), frozenset({"owner", "admin"})),
+MEMBERS = frozenset({"owner", "admin", "executive", "team_lead"})
+MANAGERS = frozenset({"owner", "admin"})
+# (endpoint, label, roles, the endpoint prefixes that belong to the section): the tenant
+# navigation, filtered by the member's role.
+NAVIGATION: list[tuple[str, Any, frozenset[str], tuple[str, ...]]] = [
+    ("dashboard.home", _l("Dashboard"), MEMBERS, ("dashboard.",)),
+    ("people.employees", _l("People"), MANAGERS, ("people.",)),
+    ("pulses.programs", _l("Pulses"), MANAGERS, ("pulses.", "surveys.", "rounds.")),
+    ("reports.index", _l("Reports"), frozenset({"owner", "admin", "executive"}), ("reports.",)),
+    ("tenancy.members", _l("Members"), MANAGERS, ("tenancy.members", "tenancy.change_role")),
+    (
+        "tenancy.settings",
+        _l("Settings"),
+        MANAGERS,
+        ("tenancy.settings", "tenancy.upload_logo", "tenancy.api_keys", "tenancy.audit_log"),
+    ),
 ]
 
 
@@ -35,9 +43,10 @@ def init_app(app: Flask) -> None:
         membership = g.get("membership")
         nav = []
         if membership is not None:
+            here = request.endpoint or ""
             nav = [
-                (endpoint, label)
-                for endpoint, label, allowed in NAVIGATION
+                (endpoint, label, here.startswith(section))
+                for endpoint, label, allowed, section in NAVIGATION
                 if membership.role in allowed and endpoint in app.view_functions
             ]
         return {

@@ -60,7 +60,7 @@ def signup() -> Response | str:
     form = forms.SignUpForm()
     if form.validate_on_submit():
         try:
-            tenant, user = service.sign_up(
+            _tenant, user = service.sign_up(
                 company=form.company.data,
                 name=form.name.data,
                 email=form.email.data,

@@ -292,7 +292,10 @@ def _decide(t: _Tree[K], own: list[Cell], default_threshold: int) -> _Decision:
                 # Hide the smallest bordering group: normally the next-smallest sibling
                 # of what is hidden (ties go to the earlier team in the caller's order).
                 cands = bordering(v)
-                if not cands:  # cannot happen (see docs); stay safe: hide v itself
+                # Unreachable: with nothing shown below, the remainder is all of v (at
+                # least its threshold) in two or more parts, or v has the same people as
+                # its one hidden part. Kept so that a bug fails safe.
+                if not cands:
                     hide(v)
                     break
                 c = min(cands, key=lambda c: (n[c], c))

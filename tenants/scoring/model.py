@@ -13,7 +13,6 @@ from typing import Final, Literal
 from .stats import SCALE_MAX, SCALE_MIN, Interval, Moments, confidence_interval
 
 Audience = Literal["employee", "customer"]
-Locale = Literal["en", "es"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from typing import Any
 
 import pytest
 
 from tenants.scoring.anonymity import (
     DEFAULT_COMMENT_THRESHOLD,
+    Breakdown,
     Cell,
     Comment,
     CommentSet,
@@ -28,10 +30,10 @@ BELOW = "below_threshold"
 COMP = "complementary"
 
 
-def shown(b: object) -> set[object]:
+def shown(b: Breakdown[Any, Any]) -> set[Any]:
     """Keys of released groups, with "total" for the tenant."""
-    out = {k for k, o in b.groups.items() if not isinstance(o, Suppressed)}  # type: ignore[attr-defined]
-    return out | ({"total"} if not isinstance(b.total, Suppressed) else set())  # type: ignore[attr-defined]
+    out = {k for k, o in b.groups.items() if not isinstance(o, Suppressed)}
+    return out | ({"total"} if not isinstance(b.total, Suppressed) else set())
 
 
 def cells(**sizes: int) -> dict[str, Cell]:
@@ -261,7 +263,8 @@ def test_open_round_shows_counts_only() -> None:
     c = counts_only(b)
     assert c.total == Counts(20, 27)
     assert c.groups["a"] == Counts(10, 12)
-    assert c.groups["a"].participation == pytest.approx(10 / 12)  # type: ignore[union-attr]
+    a = c.groups["a"]
+    assert isinstance(a, Counts) and a.participation == pytest.approx(10 / 12)
     assert c.groups["c"] == Suppressed(3, BELOW)
     assert c.groups["b"] == Suppressed(0, COMP)
     assert not any(hasattr(o, "moments") for o in [c.total, *c.groups.values()])
