@@ -1,5 +1,6 @@
 """Scoring: the maturity model, its statistics and the anonymity engine.
 
-Pure functions over numbers: no Flask, no database session. ``aggregates`` (the SQL
-that feeds these functions) is the only module here that touches the database.
+``stats``, ``model`` and ``anonymity`` are pure functions over numbers: no Flask, no
+database session. ``models`` (the rollup table) and ``aggregates`` (the SQL that feeds
+these functions) are the only modules here that touch the database.
 """

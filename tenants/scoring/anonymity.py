@@ -25,11 +25,18 @@ left (its "remainder") is computable. The remainder must be empty, or be made of
 least two hidden parts (so no single part can be isolated) holding together at least
 G's threshold of respondents. A team's direct members always count as one hidden part:
 they are never released on their own. When a remainder breaks the rule, G's smallest
-released sub-group is hidden too. A hidden group must itself keep something hidden
+released sub-group bordering the remainder (normally the next-smallest sibling) is
+hidden too. A hidden group must itself keep something hidden
 inside it (otherwise it equals the sum of its released sub-groups), so hiding a group
 can force hiding one of its sub-groups, which can in turn change its parent's remainder:
 the engine works bottom-up and repeats locally until nothing changes. The reasoning and
 proof sketch are in docs/methodology.md; tests/scoring proves it on random organisations.
+
+Entry points: ``release_team_figures`` (employees, by team sub-tree),
+``release_partition`` (customers split one way), ``release_partitions`` (several splits
+of the same customers shown side by side), ``release_groups`` (any family of groups,
+checked by linear algebra), ``release_comments`` and ``counts_only`` (open rounds).
+Each call covers one period.
 
 Counts of respondents are not protected: a hidden group still says how many more
 answers it needs.
@@ -526,9 +533,8 @@ def release_groups(
     thr = [int(thr_of[v.astype(bool)].max(initial=MIN_THRESHOLD)) for v in vectors]
     # A never-released group that holds exactly the people of a normal group (everyone
     # has no segment, say) is that group: it is released with it.
-    locked = {vec_of[g] for g in never_release} - {
-        vec_of[g] for g in groups if g not in set(never_release)
-    }
+    never = set(never_release)
+    locked = {vec_of[g] for g in never} - {vec_of[g] for g in groups if g not in never}
     released = [n[i] > 0 and n[i] >= thr[i] and i not in locked for i in range(count)]
     reason: list[SuppressionReason] = ["below_threshold"] * count
 
@@ -577,9 +583,8 @@ def release_groups(
         hide(min(used, key=lambda i: (n[i], i)))
 
     out: dict[G, Released | Suppressed] = {}
-    skip = set(never_release)
     for g, members in groups.items():
-        if g in skip:
+        if g in never:
             continue
         i = vec_of[g]
         if released[i]:

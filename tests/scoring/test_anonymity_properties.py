@@ -212,7 +212,7 @@ def test_team_figures_leak_nothing(org: tuple) -> None:
     assert isinstance(b.total, Released) == (n_total >= t_total and n_total > 0)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(
     st.lists(st.integers(0, 14), min_size=1, max_size=10),
     st.one_of(st.none(), st.integers(0, 8)),
@@ -230,7 +230,7 @@ def test_partitions_leak_nothing(sizes: list[int], rest: int | None, thr: int) -
     check_breakdown(cells_of, cell_n, cell_thr, _outcomes(b), never_alone=[{ROOT}])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(organisations(), st.integers(1, 14), st.randoms(use_true_random=False))
 def test_comments_leak_nothing(org: tuple, comment_thr: int, rnd: random.Random) -> None:
     tree, cells, unassigned = org
@@ -298,7 +298,7 @@ def crossed_tables(draw: st.DrawFn) -> tuple[tuple[str, ...], dict[tuple, Cell]]
     return ways, cells
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(crossed_tables())
 def test_breakdowns_side_by_side_leak_nothing(table: tuple) -> None:
     ways, cells = table
@@ -323,7 +323,7 @@ def test_breakdowns_side_by_side_leak_nothing(table: tuple) -> None:
     check_breakdown(cells_of, cell_n, cell_thr, outcomes, never_alone=never)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(organisations())
 def test_general_engine_on_team_trees_leaks_nothing(org: tuple) -> None:
     # The general engine must keep the same promises on a tree, with each team's
