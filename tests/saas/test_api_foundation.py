@@ -36,7 +36,10 @@ def test_a_revoked_or_wrong_key_gets_a_json_401(client, ctx):
     tenant = make_tenant("Revoke Co")
     login(client, make_user(tenant, "owner"))
     secret = _create_key_in_ui(client, tenant.slug)
-    key_id = re.search(r"/api-keys/(\d+)/revoke", client.get(f"/t/{tenant.slug}/settings/api-keys").get_data(as_text=True)).group(1)
+    key_id = re.search(
+        r"/api-keys/(\d+)/revoke",
+        client.get(f"/t/{tenant.slug}/settings/api-keys").get_data(as_text=True),
+    ).group(1)
     client.post(f"/t/{tenant.slug}/settings/api-keys/{key_id}/revoke")
     for header in (f"Bearer {secret}", "Bearer op_nonsense", "Basic abc", ""):
         response = client.get("/api/v1/me", headers={"Authorization": header})
@@ -59,8 +62,12 @@ def test_the_cli_prints_a_working_key(app, client, ctx):
     )
     secret = result.output.strip()
     assert secret.startswith("op_")
-    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
-    missing = app.test_cli_runner().invoke(args=["api-keys", "create", "--tenant", "nope", "--name", "x"])
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    )
+    missing = app.test_cli_runner().invoke(
+        args=["api-keys", "create", "--tenant", "nope", "--name", "x"]
+    )
     assert missing.exit_code != 0 and "No tenant" in missing.output
 
 
@@ -68,7 +75,9 @@ def test_the_openapi_document_matches_the_routes(app, client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
     documented = {
-        (path, method.upper()) for path, operations in document["paths"].items() for method in operations
+        (path, method.upper())
+        for path, operations in document["paths"].items()
+        for method in operations
     }
     routed = set()
     for rule in app.url_map.iter_rules():

@@ -21,7 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_pages_carry_a_strict_csp_and_safe_cookies(client, ctx):
     page = client.get("/login")
     csp = page.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert (
+        "script-src 'self'" in csp and "style-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    )
     assert "unsafe-inline" not in csp
     assert page.headers["Referrer-Policy"] and page.headers["X-Content-Type-Options"] == "nosniff"
     client.post("/login", data={"email": "x@example.test", "password": "nope"})
@@ -32,10 +34,16 @@ def test_pages_carry_a_strict_csp_and_safe_cookies(client, ctx):
 def test_templates_have_no_inline_scripts_or_styles():
     offenders = []
     for path in (ROOT / "templates").rglob("*.html"):
-        if "mail" in path.parts:  # email clients need inline styles; mail is not served under our CSP
+        if (
+            "mail" in path.parts
+        ):  # email clients need inline styles; mail is not served under our CSP
             continue
         source = path.read_text()
-        if re.search(r"<script(?![^>]*\bsrc=)", source) or re.search(r"\sstyle=", source) or "<style" in source:
+        if (
+            re.search(r"<script(?![^>]*\bsrc=)", source)
+            or re.search(r"\sstyle=", source)
+            or "<style" in source
+        ):
             offenders.append(path.relative_to(ROOT).as_posix())
     assert not offenders
 
@@ -58,7 +66,11 @@ def test_each_request_logs_one_structured_line_without_tokens(client, ctx, caplo
     assert len(lines) == 3
     first = lines[0].fields
     assert first["tenant_id"] == tenant.id and first["status"] == 200
-    assert first["rule"] == "/t/<slug>/" and len(first["request_id"]) == 32 and first["duration_ms"] >= 0
+    assert (
+        first["rule"] == "/t/<slug>/"
+        and len(first["request_id"]) == 32
+        and first["duration_ms"] >= 0
+    )
     everything = json.dumps([r.fields for r in lines]) + caplog.text
     assert secret_token not in everything
 
@@ -90,8 +102,14 @@ def test_a_logo_is_re_encoded_and_the_accent_colour_is_served_as_a_stylesheet(cl
     )
     assert refused.status_code == 400 and "PNG or JPEG" in refused.get_data(as_text=True)
     settings = {
-        "name": "Brand Co", "contact_email": "", "country": "US", "timezone": "UTC", "locale": "en",
-        "anonymity_threshold": 5, "comment_threshold": 10, "accent_color": "#FFCC00",
+        "name": "Brand Co",
+        "contact_email": "",
+        "country": "US",
+        "timezone": "UTC",
+        "locale": "en",
+        "anonymity_threshold": 5,
+        "comment_threshold": 10,
+        "accent_color": "#FFCC00",
     }
     client.post(f"/t/{tenant.slug}/settings", data=settings)
     css = client.get(f"/brand/{tenant.slug}/1/brand.css").get_data(as_text=True)
@@ -104,11 +122,18 @@ def test_the_anonymity_threshold_can_never_go_below_three(client, ctx):
     page = client.post(
         f"/t/{tenant.slug}/settings",
         data={
-            "name": "Threshold Co", "country": "US", "timezone": "UTC", "locale": "en",
-            "anonymity_threshold": 2, "comment_threshold": 10, "accent_color": "#123456",
+            "name": "Threshold Co",
+            "country": "US",
+            "timezone": "UTC",
+            "locale": "en",
+            "anonymity_threshold": 2,
+            "comment_threshold": 10,
+            "accent_color": "#123456",
         },
     )
-    assert page.status_code == 200 and "Number must be between 3 and 50" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "Number must be between 3 and 50" in page.get_data(
+        as_text=True
+    )
     with tenant_context(tenant.id):
         db.session.expire_all()
         assert db.session.get(Tenant, tenant.id).anonymity_threshold == 5

@@ -1,0 +1,47 @@
+"""SQLite as a real embedded default: WAL, foreign keys, and no "database is locked"."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from sqlalchemy import func, select
+
+from saas import create_app
+from saas.extensions import db
+from saas.tenancy.models import Tenant
+from tests.conftest import make_settings, reset_schema
+
+
+def test_concurrent_read_then_write_transactions_all_succeed(tmp_path):
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    app = create_app({"SETTINGS": make_settings(url, tmp_path), "TESTING": True})
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    reset_schema(app)
+    errors: list[BaseException] = []
+
+    def web_request_or_worker(i: int) -> None:
+        try:
+            with app.app_context():
+                for j in range(5):
+                    # Read, think, then write in the same transaction: with deferred
+                    # transactions two of these deadlock and one fails at once.
+                    db.session.scalar(select(func.count()).select_from(Tenant))
+                    time.sleep(0.002)
+                    db.session.add(Tenant(name=f"T{i}-{j}", slug=f"t{i}-{j}"))
+                    db.session.commit()
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=web_request_or_worker, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Tenant)) == 40
+        mode = db.session.connection().exec_driver_sql("PRAGMA journal_mode").scalar()
+        keys = db.session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar()
+        db.engine.dispose()
+    assert mode == "wal" and keys == 1
