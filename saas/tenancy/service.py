@@ -19,6 +19,8 @@ MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_SIDE = 600
 # Areas register what a new tenant starts with (default programs, ...).
 ONBOARDING_HOOKS: list[Callable[[Tenant], None]] = []
+# Areas register what must follow a change of the tenant's time zone (rescheduling programs).
+TIMEZONE_CHANGED_HOOKS: list[Callable[[Tenant], object]] = []
 
 
 class InvalidLogo(ValueError):

@@ -28,7 +28,12 @@ from saas.extensions import db
 from saas.tenancy import forms
 from saas.tenancy.models import Tenant
 from saas.tenancy.resolve import current_tenant, get_or_404, roles
-from saas.tenancy.service import InvalidLogo, contrast_text_color, reencode_logo
+from saas.tenancy.service import (
+    TIMEZONE_CHANGED_HOOKS,
+    InvalidLogo,
+    contrast_text_color,
+    reencode_logo,
+)
 from tenants.api import service as api_service
 from tenants.api.models import ApiKey
 
@@ -50,8 +55,12 @@ def settings() -> Response | str:
     form = forms.TenantSettingsForm(obj=tenant)
     logo_form = forms.LogoForm()
     if form.validate_on_submit():
+        old_timezone = tenant.timezone
         form.populate_obj(tenant)
         tenant.accent_color = tenant.accent_color.lower()
+        if tenant.timezone != old_timezone:
+            for hook in TIMEZONE_CHANGED_HOOKS:
+                hook(tenant)
         audit.record("settings_changed", actor=current_user)
         db.session.commit()
         flash(_("Settings saved."), "success")

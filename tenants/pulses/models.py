@@ -61,6 +61,8 @@ class Round(TenantScoped, Base):
     audience_team_ids: Mapped[list[int] | None] = mapped_column(JSON)
     reminder_days: Mapped[list[int]] = mapped_column(JSON, default=list)
     change_note: Mapped[str | None] = mapped_column(Text)  # "what we changed since last time"
+    # Customer rounds: when the monthly random sample was drawn (at most once per round).
+    sampled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     program: Mapped[Program] = relationship()
@@ -129,6 +131,9 @@ class Interaction(TenantScoped, Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
     occurred_at: Mapped[datetime]
     external_id: Mapped[str | None] = mapped_column(String(120))
+    # What logging it decided, so a retried API call answers the same:
+    # {"scheduled_for": ISO time} or {"reason": "..."}.
+    outcome: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

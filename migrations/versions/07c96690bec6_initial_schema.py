@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 8b972821b9d5
+Revision ID: 07c96690bec6
 Revises: 
-Create Date: 2026-11-25 12:41:50.131772
+Create Date: 2026-11-25 13:02:06.961716
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '8b972821b9d5'
+revision = '07c96690bec6'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -96,6 +96,45 @@ def upgrade():
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_events_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('import_jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('stored_name', sa.String(length=64), nullable=False),
+    sa.Column('size_bytes', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('deactivate_missing', sa.Boolean(), nullable=False),
+    sa.Column('skip_invalid', sa.Boolean(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('columns', sa.JSON(), nullable=True),
+    sa.Column('total_rows', sa.Integer(), nullable=False),
+    sa.Column('invalid_rows', sa.Integer(), nullable=False),
+    sa.Column('new_rows', sa.Integer(), nullable=False),
+    sa.Column('updated_rows', sa.Integer(), nullable=False),
+    sa.Column('unchanged_rows', sa.Integer(), nullable=False),
+    sa.Column('deactivate_rows', sa.Integer(), nullable=False),
+    sa.Column('teams_to_create', sa.JSON(), nullable=True),
+    sa.Column('problems', sa.JSON(), nullable=True),
+    sa.Column('seat_problem', sa.Text(), nullable=True),
+    sa.Column('created_count', sa.Integer(), nullable=False),
+    sa.Column('updated_count', sa.Integer(), nullable=False),
+    sa.Column('deactivated_count', sa.Integer(), nullable=False),
+    sa.Column('skipped_count', sa.Integer(), nullable=False),
+    sa.Column('teams_created', sa.JSON(), nullable=True),
+    sa.Column('message', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('previewed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_import_jobs_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_import_jobs_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_jobs'))
+    )
+    with op.batch_alter_table('import_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_jobs_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_import_jobs_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('member_invites',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -291,6 +330,7 @@ def upgrade():
     sa.Column('audience_team_ids', sa.JSON(), nullable=True),
     sa.Column('reminder_days', sa.JSON(), nullable=False),
     sa.Column('change_note', sa.Text(), nullable=True),
+    sa.Column('sampled_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['program_id'], ['programs.id'], name=op.f('fk_rounds_program_id_programs'), ondelete='CASCADE'),
@@ -309,6 +349,7 @@ def upgrade():
     sa.Column('customer_id', sa.Integer(), nullable=False),
     sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('external_id', sa.String(length=120), nullable=True),
+    sa.Column('outcome', sa.JSON(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_interactions_customer_id_customers'), ondelete='CASCADE'),
@@ -346,7 +387,7 @@ def upgrade():
     op.create_table('rollups',
     sa.Column('round_id', sa.Integer(), nullable=False),
     sa.Column('scope', sa.String(length=16), nullable=False),
-    sa.Column('scope_key', sa.String(length=64), nullable=False),
+    sa.Column('scope_key', sa.String(length=100), nullable=False),
     sa.Column('dimension', sa.String(length=30), nullable=False),
     sa.Column('n', sa.Integer(), nullable=False),
     sa.Column('total', sa.Float(), nullable=False),
@@ -508,6 +549,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_member_invites_tenant_id'))
 
     op.drop_table('member_invites')
+    with op.batch_alter_table('import_jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_jobs_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_import_jobs_status'))
+
+    op.drop_table('import_jobs')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_events_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_audit_events_created_at'))
