@@ -18,7 +18,7 @@ from saas.extensions import db
 from saas.security import hash_secret, new_secret
 from saas.tenancy.models import Tenant
 from tenants.api import service as api_service
-from tenants.people.models import Customer, Employee, Team
+from tenants.people.models import Customer, Employee, ImportJob, Team
 from tenants.pulses.models import Interaction, Invitation, Process, Program, Round, Suppression
 from tenants.pulses.tokens import hash_token, token_for
 from tenants.scoring.models import Rollup
@@ -141,6 +141,8 @@ def build_shape(name: str) -> Shape:
             expires_at=now + timedelta(days=7),
         )
         add(invite)
+        import_job = ImportJob(kind="employees", filename="hr.csv", stored_name="shape-file")
+        add(import_job)
         key, shape.api_key = api_service.create_key("integration")
         db.session.flush()
         audit_event = db.session.query(AuditEvent).first()
@@ -162,6 +164,7 @@ def build_shape(name: str) -> Shape:
             api_key=key,
             audit_event=audit_event,
             membership=membership,
+            import_job=import_job,
         )
         db.session.commit()
         shape.ids = {name: obj.id for name, obj in shape.objects.items()}

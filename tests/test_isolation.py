@@ -30,6 +30,7 @@ ARGUMENT_OBJECTS = {
     "question_id": "question",
     "process_id": "process",
     "interaction_id": "interaction",
+    "import_id": "import_job",
 }
 ARGUMENT_VALUES = {"email": lambda shape: shape.employee_email}
 # Rules whose arguments are credentials or public assets, not tenant objects (and why).

@@ -47,6 +47,7 @@ class GroupFigures:
     dimensions: tuple[DimensionFigure, ...] = ()
     depth: int = 0  # in a team tree
     team_id: int | None = None
+    hidden_reason: str | None = None  # when hidden: "below_threshold" or "complementary"
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,30 @@ class Dashboard:
     segments: tuple[GroupFigures, ...] = ()
     processes: tuple[GroupFigures, ...] = ()
     participation: Participation = field(default_factory=lambda: Participation(0, 0, 0))
+    serving_teams: tuple[GroupFigures, ...] = ()  # customer felt value by serving team
+
+
+@dataclass(frozen=True)
+class ShownComment:
+    """One released comment: its text, what it answered (the question key: ``pm_purpose``,
+    ``pm_small_change``, a comment item...) and the most specific group that may be named
+    (a team whose subtree clears the comment threshold; None: the tenant). Never a time."""
+
+    text: str
+    topic: str | None
+    team_id: int | None
+    team_name: str | None
+
+
+@dataclass(frozen=True)
+class Comments:
+    """Free-text answers of one period and scope, through the comment threshold, shuffled."""
+
+    period: str
+    team_id: int | None  # the subtree asked for (None = whole tenant)
+    released: bool
+    respondents: int
+    threshold: int  # the comment threshold applied
+    needed: int | None  # when hidden: more respondents needed
+    hidden_reason: str | None
+    comments: tuple[ShownComment, ...] = ()

@@ -1,9 +1,18 @@
 """Rollups kept as responses arrive: n, Σx, Σx² (and the favourable count) per round, group and
 dimension, so every interval is exact without reading the answers again.
 
-``scope`` says what the group is: ``team`` (an employee response's own team; subtrees are sums
-of these), ``all`` (the tenant), or for customers ``segment``, ``process``, ``serving_team``.
-``scope_key`` is the team id, segment name or process id as text ('' for ``all``).
+``scope`` says what the group is, always the finest cell the anonymity engine needs (every
+larger group is a sum of cells, added up in Python):
+
+* ``team``: an employee response's own team; ``scope_key`` is the team id as text, '' for
+  no team. Subtrees and the tenant are sums of these.
+* ``customer``: a customer response's crossed cell, ``scope_key`` =
+  ``"<serving team id>|<process id>|<segment>"`` (each part '' when missing). Segments,
+  processes and serving teams are sums of these, released together with
+  ``anonymity.release_partitions``.
+
+Written only by ``tenants.scoring.rollups.add_response`` (one atomic upsert per response) and
+rebuilt from the answers by ``tenants.scoring.aggregates.rebuild_rollups``.
 """
 
 from __future__ import annotations
@@ -21,7 +30,8 @@ class Rollup(TenantScoped, Base):
         ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
     )
     scope: Mapped[str] = mapped_column(String(16), primary_key=True)
-    scope_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Up to two ids and a 60-character segment: "<team>|<process>|<segment>".
+    scope_key: Mapped[str] = mapped_column(String(100), primary_key=True)
     dimension: Mapped[str] = mapped_column(String(30), primary_key=True)
     n: Mapped[int] = mapped_column(default=0)
     total: Mapped[float] = mapped_column(Float, default=0.0)
