@@ -46,7 +46,7 @@ def test_a_new_company_signs_up_confirms_signs_in_and_invites_a_colleague(page, 
     assert "/t/northwind-care/" in page.url
 
     # Invite a colleague as an executive.
-    page.get_by_role("link", name="Members").click()
+    page.get_by_role("link", name="Members", exact=True).click()
     page.get_by_label("Email").fill("eli@northwind.example.com")
     page.get_by_label("Role", exact=True).select_option("executive")
     page.get_by_role("button", name="Send invitation").click()
