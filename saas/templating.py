@@ -56,6 +56,9 @@ def init_app(app: Flask) -> None:
             "current_locale": str(get_locale() or "en"),
         }
 
+    from saas.auth.forms import ROLE_LABELS
+
+    app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else "—"
     )

@@ -16,7 +16,9 @@ MIN_PASSWORD = 10
 
 
 def country_choices() -> list[tuple[str, str]]:
-    territories = Locale("en").territories
+    from flask_babel import get_locale
+
+    territories = Locale.parse(str(get_locale() or "en")).territories
     return sorted(
         ((code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()),
         key=lambda item: item[1],
@@ -31,6 +33,16 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 
 LOCALE_CHOICES = [("en", "English"), ("es", "Español")]
+ROLE_LABELS = {
+    "owner": _l("Owner"),
+    "admin": _l("Admin"),
+    "executive": _l("Executive"),
+    "team_lead": _l("Team lead"),
+}
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(role, str(ROLE_LABELS[role])) for role in ROLES]
 
 
 class StrongPassword:
@@ -86,14 +98,14 @@ class AcceptInviteForm(FlaskForm):
 
 class InviteMemberForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[(r, r.replace("_", " ").title()) for r in ROLES])
+    role = SelectField(_l("Role"), choices=role_choices)
     team_id = SelectField(
         _l("Team (for team leads)"), coerce=int, choices=[], validate_choice=False
     )
 
 
 class ChangeRoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r, r.replace("_", " ").title()) for r in ROLES])
+    role = SelectField(_l("Role"), choices=role_choices)
     team_id = SelectField(
         _l("Team (for team leads)"), coerce=int, choices=[], validate_choice=False
     )

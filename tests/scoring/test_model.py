@@ -32,7 +32,7 @@ def test_the_six_dimensions_of_the_glossary() -> None:
         assert d.label("en") and d.label("es") and d.label("es") != d.label("en")
         assert d.description("en").endswith(".") and d.description("es").endswith(".")
     assert dimension("felt_value").audience == "customer"
-    assert dimension("ownership").label("es-MX") == "Compromiso"
+    assert dimension("ownership").label("es-MX") == "Responsabilidad propia"
     with pytest.raises(ValueError):
         dimension("happiness")
 
