@@ -1,0 +1,329 @@
+"""What the respondent's page asks, how answers are checked, and how they are stored once.
+
+``survey_items`` turns a round's frozen questions into form items in the person's language
+(the purpose-map block gets its labels and help from ``bank.PURPOSE_MAP_FIELDS``);
+``validate`` checks a submitted form and keeps what was typed; ``record`` stores a response in
+the same transaction that uses the invitation up.
+
+Exactly once: the invitation is used with a conditional ``UPDATE invitations SET answered =
+true WHERE id = :id AND answered = false`` (an ORM update, scoped centrally). Only the request
+whose update changed one row goes on to store its answers; any other rolls back and is told
+the pulse is already answered. On PostgreSQL the losers wait on the winner's row lock and then
+see ``answered = true``; on SQLite ``BEGIN IMMEDIATE`` serialises them.
+
+Anonymity at rest: an employee's ``Response`` gets a random id, the round, the team and the
+answers, nothing else (no time, no customer, no invitation); the invitation only becomes
+``answered``. A customer's response carries the customer, segment, process and time: customer
+feedback is not anonymous, and the email says so. Nothing here is logged.
+
+One more path, below the columns: on PostgreSQL every row carries the id of the transaction that
+last wrote it (``xmin``), and the invitation and its response are written by the same one, so a
+join on ``xmin`` would pair them. ``blur_answer_order`` (every minute, from the tick) rewrites
+the answered invitations of open rounds in one transaction, so they all share its ``xmin`` and
+the pairing is gone within a minute. (SQLite has no such column; physical row order and the
+database's own logs remain visible to whoever administers the server: docs/decisions.md.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, or_, select, update
+
+from saas.db import require_tenant_id
+from saas.extensions import db
+from saas.importing import import_optional
+from tenants.people.models import Customer
+from tenants.pulses.models import Interaction, Invitation, Round
+from tenants.surveys import bank
+from tenants.surveys.models import (
+    Answer,
+    Question,
+    Response,
+    RoundQuestion,
+    random_response_id,
+)
+
+COMMENT_MAX = 2000
+PURPOSE_MAP_PREFIX = "pm_"
+CHOICE_SCALES = ("agree5", "ten", "yes_no", "achievement")
+TEXT_SCALES = ("comment", "text")
+
+ERRORS = {
+    "choose": bank.Text("Choose an answer.", "Elija una respuesta."),
+    "write": bank.Text("Write a few words.", "Escriba unas palabras."),
+    "too_long": bank.Text("Keep it under {n} characters.", "Use menos de {n} caracteres."),
+    "invalid": bank.Text("Choose one of the answers shown.", "Elija una de las respuestas."),
+}
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing the page asks: a choice on a scale, or free text."""
+
+    name: str  # the form field: q<question id>
+    question_id: int
+    scale: str
+    label: str
+    help: str | None = None
+    required: bool = True
+    options: tuple[Option, ...] = ()
+    max_length: int | None = None
+    purpose_map: bool = False
+
+    @property
+    def is_choice(self) -> bool:
+        return self.scale in CHOICE_SCALES
+
+    @property
+    def first_input_id(self) -> str:
+        return f"{self.name}-{self.options[0].value}" if self.is_choice else self.name
+
+
+@dataclass
+class Survey:
+    items: list[Item] = field(default_factory=list)  # the round's questions, in order
+    map_items: list[Item] = field(default_factory=list)  # the purpose-map block
+
+    @property
+    def all_items(self) -> list[Item]:
+        return self.items + self.map_items
+
+
+def _options(scale: str, lang: str) -> tuple[Option, ...]:
+    if scale == "achievement":
+        return tuple(Option(str(v), t.get(lang)) for v, t in bank.ACHIEVEMENT_LABELS.items())
+    values = bank.SCALE_VALUES.get(scale, ())  # type: ignore[call-overload]
+    labels = bank.SCALE_LABELS.get(scale, {})  # type: ignore[call-overload]
+    if scale == "ten":
+        return tuple(Option(str(v), str(v)) for v in values)
+    return tuple(Option(str(v), labels[v].get(lang) if v in labels else str(v)) for v in values)
+
+
+def _ten_hint(lang: str) -> str:
+    ends = bank.SCALE_LABELS["ten"]
+    return f"0 = {ends[0].get(lang)} · 10 = {ends[10].get(lang)}"
+
+
+PURPOSE_MAP_BY_KEY = {f.key: f for f in bank.PURPOSE_MAP_FIELDS}
+
+
+def purpose_map_field(question: Question) -> bank.PurposeMapField | None:
+    key = question.key.removeprefix(PURPOSE_MAP_PREFIX)
+    return PURPOSE_MAP_BY_KEY.get(key)
+
+
+def _item(question: Question, lang: str) -> Item:
+    name = f"q{question.id}"
+    if question.purpose_map:
+        spec = purpose_map_field(question)
+        if spec is not None:
+            scale = "achievement" if spec.kind == "achievement" else "text"
+            return Item(
+                name=name,
+                question_id=question.id,
+                scale=scale,
+                label=spec.label.get(lang),
+                help=spec.help.get(lang),
+                required=spec.required,
+                options=_options(scale, lang) if scale == "achievement" else (),
+                max_length=spec.max_length,
+                purpose_map=True,
+            )
+    scale = question.scale
+    if scale in CHOICE_SCALES:
+        return Item(
+            name=name,
+            question_id=question.id,
+            scale=scale,
+            label=question.text(lang),
+            help=_ten_hint(lang) if scale == "ten" else None,
+            options=_options(scale, lang),
+            purpose_map=question.purpose_map,
+        )
+    return Item(
+        name=name,
+        question_id=question.id,
+        scale="comment",
+        label=question.text(lang),
+        required=False,
+        max_length=COMMENT_MAX,
+        purpose_map=question.purpose_map,
+    )
+
+
+def round_questions(round_: Round) -> list[Question]:
+    return list(
+        db.session.scalars(
+            select(Question)
+            .join(RoundQuestion, RoundQuestion.question_id == Question.id)
+            .where(RoundQuestion.round_id == round_.id)
+            .order_by(RoundQuestion.position, Question.id)
+        )
+    )
+
+
+def survey_items(round_: Round, lang: str) -> Survey:
+    """The round's form in ``lang``. A round that holds the purpose map but froze none of its
+    fields (an older tenant without them) falls back to the tenant's active fields."""
+    questions = round_questions(round_)
+    regular = [q for q in questions if not q.purpose_map]
+    mapped = [q for q in questions if q.purpose_map]
+    if round_.include_purpose_map and not mapped:
+        surveys = import_optional("tenants.surveys.service")
+        if surveys is not None:
+            mapped = surveys.active_questions("employee", purpose_map=True)
+    order = {f.key: i for i, f in enumerate(bank.PURPOSE_MAP_FIELDS)}
+    mapped.sort(key=lambda q: order.get(q.key.removeprefix(PURPOSE_MAP_PREFIX), 99))
+    return Survey(
+        items=[_item(q, lang) for q in regular], map_items=[_item(q, lang) for q in mapped]
+    )
+
+
+@dataclass
+class Checked:
+    """A submitted form: the values to store, the errors per field and what was typed."""
+
+    values: dict[int, tuple[float | None, str | None]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    typed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def validate(survey: Survey, form: Mapping[str, str], lang: str) -> Checked:
+    checked = Checked()
+    for item in survey.all_items:
+        raw = (form.get(item.name) or "").strip()
+        if raw:
+            checked.typed[item.name] = raw
+        if item.is_choice:
+            if not raw:
+                if item.required:
+                    checked.errors[item.name] = ERRORS["choose"].get(lang)
+                continue
+            if raw not in {option.value for option in item.options}:
+                checked.errors[item.name] = ERRORS["invalid"].get(lang)
+                continue
+            checked.values[item.question_id] = (float(raw), None)
+        else:
+            text = raw.replace("\r\n", "\n")
+            if not text:
+                if item.required:
+                    checked.errors[item.name] = ERRORS["write"].get(lang)
+                continue
+            limit = item.max_length or COMMENT_MAX
+            if len(text) > limit:
+                checked.errors[item.name] = ERRORS["too_long"].get(lang).format(n=limit)
+                continue
+            checked.values[item.question_id] = (None, text)
+    return checked
+
+
+def use_invitation(invitation_id: int) -> bool:
+    """Mark the invitation answered if it was not; True only for the one caller that did."""
+    result = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.answered.is_(False))
+        .values(answered=True)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def record(invitation: Invitation, round_: Round, checked: Checked, now: datetime) -> bool:
+    """Use the invitation and store its response in one transaction, and commit.
+
+    Returns False (and stores nothing) when the invitation was already used."""
+    invitation_id, team_id = invitation.id, invitation.team_id
+    customer_id, interaction_id = invitation.customer_id, invitation.interaction_id
+    if not use_invitation(invitation_id):
+        db.session.rollback()
+        return False
+    response = Response(round_id=round_.id, audience=round_.kind, team_id=team_id)
+    if round_.kind == "customer":
+        response.customer_id = customer_id
+        response.submitted_at = now
+        if customer_id is not None:
+            response.segment = db.session.scalar(
+                select(Customer.segment).where(Customer.id == customer_id)
+            )
+        if interaction_id is not None:
+            response.process_id = db.session.scalar(
+                select(Interaction.process_id).where(Interaction.id == interaction_id)
+            )
+    # Two statements (the response, then its answers in one executemany) rather than a unit of
+    # work over 1 + n objects: this is the hot path of the respondent's page.
+    tenant_id = require_tenant_id()
+    response.id, response.tenant_id = random_response_id(), tenant_id
+    db.session.execute(
+        insert(Response),
+        [{c.key: getattr(response, c.key) for c in Response.__table__.columns}],
+    )
+    db.session.execute(
+        insert(Answer),
+        [
+            {
+                "tenant_id": tenant_id,
+                "response_id": response.id,
+                "question_id": question_id,
+                "value": value,
+                "text": text,
+            }
+            for question_id, (value, text) in sorted(checked.values.items())
+        ],
+    )
+    rollups = import_optional("tenants.scoring.rollups")
+    if rollups is not None:
+        rollups.add_response(response)
+    db.session.commit()
+    return True
+
+
+def change_note(round_: Round) -> str | None:
+    """What the company changed: this round's note, else the latest of the program's earlier
+    rounds."""
+    if round_.change_note and round_.change_note.strip():
+        return round_.change_note.strip()
+    earlier = db.session.scalar(
+        select(Round.change_note)
+        .where(
+            Round.program_id == round_.program_id,
+            Round.id != round_.id,
+            Round.opens_at <= round_.opens_at,
+            Round.change_note.is_not(None),
+            Round.change_note != "",
+        )
+        .order_by(Round.opens_at.desc(), Round.id.desc())
+        .limit(1)
+    )
+    return earlier.strip() if earlier else None
+
+
+def blur_answer_order(now: datetime) -> int:
+    """PostgreSQL: rewrite the answered invitations of the current tenant's open (or just
+    closed) rounds in one transaction, so none keeps the ``xmin`` of the transaction that stored
+    its response. Returns how many rows were rewritten (0 on SQLite)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return 0
+    recent = select(Round.id).where(
+        or_(Round.status == "open", Round.closed_at >= now - timedelta(hours=1))
+    )
+    result = db.session.execute(
+        update(Invitation)
+        .where(Invitation.answered.is_(True), Invitation.round_id.in_(recent))
+        .values(answered=True)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount  # type: ignore[attr-defined]
