@@ -53,6 +53,23 @@ _current_tenant: contextvars.ContextVar[int | None] = contextvars.ContextVar(
     "current_tenant_id", default=None
 )
 _unscoped: contextvars.ContextVar[bool] = contextvars.ContextVar("unscoped", default=False)
+# SQLite only: whether this unit of work may write. Reads (GET pages) begin deferred and run
+# concurrently under WAL; everything else begins immediately (see configure_sqlite).
+_may_write: contextvars.ContextVar[bool] = contextvars.ContextVar("may_write", default=True)
+
+
+def set_read_only(read_only: bool) -> contextvars.Token[bool]:
+    return _may_write.set(not read_only)
+
+
+def reset_read_only(token: contextvars.Token[bool]) -> None:
+    _may_write.reset(token)
+
+
+def reads_only_on_get(view: Any) -> Any:
+    """Mark a view whose GET never writes: on SQLite its transaction begins deferred."""
+    view._reads_only_on_get = True
+    return view
 
 
 def utcnow() -> datetime:
@@ -198,7 +215,8 @@ def configure_sqlite(engine: Engine) -> None:
 
     pysqlite's own transaction handling is switched off (isolation_level=None) so that BEGIN is
     ours: ``BEGIN IMMEDIATE`` waits on the busy timeout instead of failing with "database is
-    locked" when a read transaction later needs to write.
+    locked" when a read transaction later needs to write. Requests that only read (GET pages,
+    marked with ``set_read_only``) begin deferred, so they never queue behind writers.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -215,4 +233,4 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write.get() else "BEGIN")

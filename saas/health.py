@@ -9,7 +9,7 @@ from sqlalchemy import String, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Base, utcnow
+from saas.db import Base, reads_only_on_get, utcnow
 from saas.extensions import db
 
 bp = Blueprint("health", __name__)
@@ -31,6 +31,7 @@ def record_heartbeat(name: str, now: datetime | None = None) -> None:
 
 
 @bp.get("/healthz")
+@reads_only_on_get
 def healthz():  # type: ignore[no-untyped-def]
     try:
         db.session.execute(text("SELECT 1"))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, request
 from sqlalchemy import select
 
 from saas import errors, i18n
-from saas.db import configure_sqlite
+from saas.db import configure_sqlite, reset_read_only, set_read_only
 from saas.extensions import db, login_manager
 from saas.importing import import_optional
 from saas.tenancy import resolve
@@ -62,6 +62,18 @@ def _load_user(user_id: str) -> Any:
     return user
 
 
+def _mark_read_only(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    view = app_view(endpoint)
+    read_only = request.method in ("GET", "HEAD") and getattr(view, "_reads_only_on_get", False)
+    g.read_only_token = set_read_only(read_only)
+
+
+def app_view(endpoint: str | None) -> Any:
+    from flask import current_app
+
+    return current_app.view_functions.get(endpoint or "")
+
+
 def init_app(app: Flask) -> None:
     for path in MODULES:
         _import(path)
@@ -73,6 +85,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
     i18n.init_app(app)
+    app.url_value_preprocessor(_mark_read_only)  # first: before anything touches the database
     resolve.init_app(app)
     for path in BLUEPRINTS:
         blueprint = _import(path)
@@ -91,3 +104,9 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _request_defaults() -> None:
         g.setdefault("locale", None)
+
+    @app.teardown_request
+    def _request_done(exc: BaseException | None) -> None:
+        token = g.pop("read_only_token", None)
+        if token is not None:
+            reset_read_only(token)

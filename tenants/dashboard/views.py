@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from saas.db import reads_only_on_get
 from saas.tenancy.resolve import any_member, current_membership, current_tenant
 from tenants.charts.model import percent
 from tenants.dashboard import charts, export, service
@@ -93,6 +94,7 @@ def _steps() -> list[dict]:
 
 
 @bp.route("/t/<slug>/")
+@reads_only_on_get
 @any_member
 def home() -> str:
     membership = current_membership()
@@ -141,6 +143,7 @@ def home() -> str:
 
 
 @bp.route("/t/<slug>/export.csv")
+@reads_only_on_get
 @any_member
 def export_csv() -> Response:
     tenant = current_tenant()

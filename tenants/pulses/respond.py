@@ -33,7 +33,7 @@ from flask import Blueprint, g, render_template, request, url_for
 from flask.wrappers import Response as FlaskResponse
 from sqlalchemy import select, update
 
-from saas.db import reset_current_tenant, set_current_tenant, unscoped, utcnow
+from saas.db import reads_only_on_get, reset_current_tenant, set_current_tenant, unscoped, utcnow
 from saas.extensions import csrf, db, limiter
 from saas.templating import brand_css_url, brand_logo_url
 from saas.tenancy.models import Tenant
@@ -354,6 +354,7 @@ def _render_form(page: Page, survey: submit.Survey, checked: submit.Checked) -> 
 
 
 @bp.route("/r/<token>", methods=["GET"], endpoint="open")
+@reads_only_on_get
 @token_limit
 def open_survey(token: str) -> Any:
     found = find(token)

@@ -57,6 +57,9 @@ class Question(TenantScoped, Base):
 
 class Response(TenantScoped, Base):
     __tablename__ = "responses"
+    # SQLite: no hidden rowid recording the order responses arrived; rows live in the order
+    # of their random ids.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_response_id)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
@@ -76,6 +79,7 @@ class Response(TenantScoped, Base):
 
 class Answer(TenantScoped, Base):
     __tablename__ = "answers"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     response_id: Mapped[str] = mapped_column(
         ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True

@@ -131,3 +131,12 @@ def test_on_postgresql_the_transaction_id_no_longer_pairs_them_after_the_tick(li
     with live_app.app_context(), tenant_context(tenant.id):
         assert submit.blur_answer_order(utcnow()) == 3
     assert paired() == set()
+
+
+def test_on_sqlite_no_hidden_rowid_records_the_order_responses_arrived(ctx):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's rowid only")
+    for table in ("responses", "answers"):
+        with pytest.raises(Exception, match="no such column: rowid"):
+            db.session.execute(text(f"SELECT rowid FROM {table}"))  # noqa: S608
+        db.session.rollback()

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 07c96690bec6
+Revision ID: b8489b0105c5
 Revises: 
-Create Date: 2026-11-25 13:02:06.961716
+Create Date: 2026-11-25 13:48:45.972185
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '07c96690bec6'
+revision = 'b8489b0105c5'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -378,7 +378,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_responses_round_id_rounds'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_responses_team_id_teams'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_responses_tenant_id_tenants'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_responses'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_responses')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('responses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_responses_round_id'), ['round_id'], unique=False)
@@ -423,7 +424,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['question_id'], ['questions.id'], name=op.f('fk_answers_question_id_questions'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_answers_response_id_responses'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_answers_tenant_id_tenants'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('response_id', 'question_id', name=op.f('pk_answers'))
+    sa.PrimaryKeyConstraint('response_id', 'question_id', name=op.f('pk_answers')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('answers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_answers_question_id'), ['question_id'], unique=False)
