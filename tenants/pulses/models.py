@@ -46,7 +46,9 @@ class Round(TenantScoped, Base):
     __tablename__ = "rounds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("programs.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(10))
     number: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)
@@ -127,8 +129,12 @@ class Interaction(TenantScoped, Base):
     __table_args__ = (UniqueConstraint("tenant_id", "external_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    process_id: Mapped[int] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"), index=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    process_id: Mapped[int] = mapped_column(
+        ForeignKey("processes.id", ondelete="CASCADE"), index=True
+    )
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
     occurred_at: Mapped[datetime]
     external_id: Mapped[str | None] = mapped_column(String(120))
     # What logging it decided, so a retried API call answers the same:

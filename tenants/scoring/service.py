@@ -546,8 +546,7 @@ class _Calendar:
         self.closed = tuple(
             p
             for p in self.any
-            if all(r.status == "closed" for r in self.by_period[p])
-            and quarter_end(p, tz) <= moment
+            if all(r.status == "closed" for r in self.by_period[p]) and quarter_end(p, tz) <= moment
         )
 
     def complete(self, period: str) -> bool:

@@ -99,8 +99,12 @@ class RoundQuestion(TenantScoped, Base):
 
     __tablename__ = "round_questions"
 
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
-    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="RESTRICT"), primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="RESTRICT"), primary_key=True
+    )
     position: Mapped[int] = mapped_column(default=0)
 
     question: Mapped[Question] = relationship(lazy="joined")

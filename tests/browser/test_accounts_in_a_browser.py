@@ -30,7 +30,9 @@ def test_a_new_company_signs_up_confirms_signs_in_and_invites_a_colleague(page, 
     page.goto(live_server + "/dev/mailbox/")
     _check_page(page, "mailbox")
     page.get_by_role("link", name="Confirm your email for Outcome Pulse").click()
-    link = re.search(r"(http://127\.0\.0\.1:\d+/verify/\S+)", page.locator("pre").inner_text()).group(1)
+    link = re.search(
+        r"(http://127\.0\.0\.1:\d+/verify/\S+)", page.locator("pre").inner_text()
+    ).group(1)
     page.goto(link)
     assert "Your email is confirmed" in page.content()
     assert "Northwind Care" in page.content()

@@ -24,8 +24,14 @@ def test_changing_the_time_zone_reschedules_started_programs(client, ctx):
     client.post(
         f"/t/{tenant.slug}/settings",
         data={
-            "name": "Moving Co", "contact_email": "", "country": "US", "timezone": "America/New_York",
-            "locale": "en", "anonymity_threshold": 5, "comment_threshold": 10, "accent_color": "#1f5fa8",
+            "name": "Moving Co",
+            "contact_email": "",
+            "country": "US",
+            "timezone": "America/New_York",
+            "locale": "en",
+            "anonymity_threshold": 5,
+            "comment_threshold": 10,
+            "accent_color": "#1f5fa8",
         },
     )
     db.session.expire_all()

@@ -30,7 +30,7 @@ def test_concurrent_read_then_write_transactions_all_succeed(tmp_path):
                     time.sleep(0.002)
                     db.session.add(Tenant(name=f"T{i}-{j}", slug=f"t{i}-{j}"))
                     db.session.commit()
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=web_request_or_worker, args=(i,)) for i in range(8)]
