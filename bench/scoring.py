@@ -320,6 +320,13 @@ def measure(backend: str, url: str, employees: int, quarters: int, repeat: int) 
             return service.dashboards(tenant_id)
 
         close_seconds, _ = best_of(repeat, after_close)
+        # What a fresh process sees in production: the tick has stored the counts of every
+        # complete quarter, so a cold start reads them instead of counting invitations.
+        store_started = time.perf_counter()
+        service.store_complete_periods(tenant_id)
+        db.session.commit()
+        store_seconds = time.perf_counter() - store_started
+        stored_cold_seconds, _ = best_of(repeat, cold)
         warm_seconds, boards = best_of(repeat, lambda: service.dashboards(tenant_id))
         tenant_seconds, board = best_of(repeat, lambda: service.dashboard(tenant_id))
         some_team = board.teams[len(board.teams) // 2].team_id
@@ -335,6 +342,8 @@ def measure(backend: str, url: str, employees: int, quarters: int, repeat: int) 
         "baseline_rows": len(rows),  # type: ignore[arg-type]
         "cold_ms": cold_seconds * 1000,
         "close_ms": close_seconds * 1000,
+        "stored_cold_ms": stored_cold_seconds * 1000,
+        "store_ms": store_seconds * 1000,
         "warm_ms": warm_seconds * 1000,
         "scopes": len(boards),  # type: ignore[arg-type]
         "tenant_ms": tenant_seconds * 1000,
@@ -399,6 +408,7 @@ def report(result: dict) -> bool:
     rows = (
         ("cold (nothing cached, 8 quarters computed)", result["cold_ms"]),
         ("a round just closed (current quarter recomputed)", result["close_ms"]),
+        ("cold, with the counts the tick stored", result["stored_cold_ms"]),
         ("warm (settled quarters cached)", result["warm_ms"]),
     )
     for label, ms in rows:
@@ -407,13 +417,15 @@ def report(result: dict) -> bool:
         f"   one dashboard call, warm: tenant {result['tenant_ms']:.0f} ms, "
         f"a team {result['team_ms']:.0f} ms"
     )
-    ok = result["close_ms"] / base <= TARGET_RATIO
+    print(f"   (the tick stored the complete quarters' counts once in {result['store_ms']:.0f} ms)")
+    judged = max(result["close_ms"], result["stored_cold_ms"])
+    ok = judged / base <= TARGET_RATIO
     print(
-        f"   target ≤ {TARGET_RATIO:.0f}x the baseline after a round closes: "
-        f"{'met' if ok else 'MISSED'}"
+        f"   target ≤ {TARGET_RATIO:.0f}x the baseline (after a round closes, and cold with "
+        f"stored counts): {'met' if ok else 'MISSED'}"
     )
     if result["backend"] == "postgresql":
-        pg_ok = result["close_ms"] <= TARGET_PG_MS
+        pg_ok = judged <= TARGET_PG_MS
         print(f"   PostgreSQL target < {TARGET_PG_MS:.0f} ms: {'met' if pg_ok else 'MISSED'}")
         ok = ok and pg_ok
     return ok

@@ -39,7 +39,7 @@ CLI_GROUPS = (
 )
 
 # Modules imported for their side effects: models (for metadata) and tick hooks.
-MODULES = ("saas.models",)
+MODULES = ("saas.models", "tenants.scoring.tasks")
 
 
 def _import(path: str) -> Any:

@@ -518,3 +518,46 @@ def employee_comments(tenant_id: int, period: str) -> list[CommentRow]:
         {"tenant_id": tenant_id, "period": period},
     )
     return [CommentRow(r[0], r[1], None if r[2] is None else int(r[2])) for r in rows]
+
+
+# --------------------------------------------------------------------------- stored counts
+
+
+def stored_employee_counts(tenant_id: int, periods: Sequence[str]) -> list[CellCount]:
+    """The counts stored for complete ``periods`` (those not stored yet are simply absent)."""
+    if not periods:
+        return []
+    rows = db.session.execute(
+        text(
+            "SELECT period, measure, team_id, people FROM period_counts"
+            " WHERE tenant_id = :tenant_id AND period IN :periods"
+        ).bindparams(bindparam("periods", expanding=True)),
+        {"tenant_id": tenant_id, "periods": sorted(set(periods))},
+    ).all()
+    return [CellCount(r[0], r[1], int(r[2]) or None, int(r[3])) for r in rows]
+
+
+def store_employee_counts(tenant_id: int, period: str, counts: Sequence[CellCount]) -> None:
+    """Replace the stored counts of one complete period."""
+    db.session.execute(
+        text("DELETE FROM period_counts WHERE tenant_id = :tenant_id AND period = :period"),
+        {"tenant_id": tenant_id, "period": period},
+    )
+    if counts:
+        db.session.execute(
+            text(
+                "INSERT INTO period_counts (tenant_id, period, measure, team_id, people)"
+                " VALUES (:tenant_id, :period, :measure, :team_id, :people)"
+            ),
+            [
+                {
+                    "tenant_id": tenant_id,
+                    "period": period,
+                    "measure": c.measure,
+                    "team_id": c.team_id or 0,
+                    "people": c.people,
+                }
+                for c in counts
+                if c.period == period
+            ],
+        )

@@ -17,7 +17,7 @@ rebuilt from the answers by ``tenants.scoring.aggregates.rebuild_rollups``.
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, String
+from sqlalchemy import Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.db import Base, TenantScoped
@@ -37,3 +37,21 @@ class Rollup(TenantScoped, Base):
     total: Mapped[float] = mapped_column(Float, default=0.0)
     total_sq: Mapped[float] = mapped_column(Float, default=0.0)
     favourable: Mapped[int] = mapped_column(default=0)
+
+
+class PeriodCount(TenantScoped, Base):
+    """Distinct employees per complete period × team cell × measure, stored once the period is
+    complete (quarter over, every round closed: nothing about it can change any more), so a
+    dashboard does not count half a million invitations on a cold start.
+
+    ``measure`` is ``answered``, ``invited`` or an employee dimension; ``team_id`` 0 means
+    people in no team. Written by the tick (``service.store_complete_periods``)."""
+
+    __tablename__ = "period_counts"
+    __table_args__ = (UniqueConstraint("tenant_id", "period", "measure", "team_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(7))
+    measure: Mapped[str] = mapped_column(String(30))
+    team_id: Mapped[int] = mapped_column()
+    people: Mapped[int] = mapped_column(default=0)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: b8489b0105c5
+Revision ID: 35cc37e785fb
 Revises: 
-Create Date: 2026-11-25 13:48:45.972185
+Create Date: 2026-11-25 13:53:21.455720
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b8489b0105c5'
+revision = '35cc37e785fb'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -154,6 +154,20 @@ def upgrade():
     )
     with op.batch_alter_table('member_invites', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_member_invites_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('period_counts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('measure', sa.String(length=30), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('people', sa.Integer(), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_period_counts_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_period_counts')),
+    sa.UniqueConstraint('tenant_id', 'period', 'measure', 'team_id', name=op.f('uq_period_counts_tenant_id_period_measure_team_id'))
+    )
+    with op.batch_alter_table('period_counts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_period_counts_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('programs',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -547,6 +561,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_programs_tenant_id'))
 
     op.drop_table('programs')
+    with op.batch_alter_table('period_counts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_period_counts_tenant_id'))
+
+    op.drop_table('period_counts')
     with op.batch_alter_table('member_invites', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_member_invites_tenant_id'))
 

@@ -1,0 +1,31 @@
+"""The scoring work the tick does: store the counts of quarters that have just completed."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+
+from saas.db import tenant_context, unscoped
+from saas.extensions import db
+from saas.tasks import register_tick
+from saas.tenancy.models import Tenant
+from tenants.scoring import service
+
+log = logging.getLogger("outcome_pulse.scoring")
+
+
+def store_counts_of_complete_periods(now: datetime) -> None:
+    with unscoped():
+        tenant_ids = list(db.session.scalars(select(Tenant.id).order_by(Tenant.id)))
+    db.session.commit()  # end the listing's transaction before each tenant's own
+    for tenant_id in tenant_ids:
+        with tenant_context(tenant_id):
+            stored = service.store_complete_periods(tenant_id, now)
+            db.session.commit()
+        if stored:
+            log.info("stored counts", extra={"fields": {"tenant_id": tenant_id, "periods": stored}})
+
+
+register_tick(store_counts_of_complete_periods)
