@@ -30,6 +30,23 @@ DEMO_USERS = (
 DEMO_HOOKS: list[Callable[[Tenant], None]] = []
 
 
+def ensure_demo_member(email: str, name: str, role: str, team_id: int | None = None) -> User:
+    """The demo user ``email`` with a membership of the current tenant (idempotent)."""
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(
+            email=email,
+            name=name,
+            password_hash=hash_password(DEMO_PASSWORD),
+            email_verified_at=utcnow(),
+        )
+        db.session.add(user)
+        db.session.flush()
+    if db.session.scalar(select(Membership).where(Membership.user_id == user.id)) is None:
+        db.session.add(Membership(user_id=user.id, role=role, team_id=team_id))
+    return user
+
+
 def seed_demo() -> Tenant:
     with unscoped():
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == DEMO_SLUG))
@@ -44,18 +61,7 @@ def seed_demo() -> Tenant:
         )
     with tenant_context(tenant.id):
         for email, name, role in DEMO_USERS:
-            user = db.session.scalar(select(User).where(User.email == email))
-            if user is None:
-                user = User(
-                    email=email,
-                    name=name,
-                    password_hash=hash_password(DEMO_PASSWORD),
-                    email_verified_at=utcnow(),
-                )
-                db.session.add(user)
-                db.session.flush()
-            if db.session.scalar(select(Membership).where(Membership.user_id == user.id)) is None:
-                db.session.add(Membership(user_id=user.id, role=role))
+            ensure_demo_member(email, name, role)
         db.session.flush()
         for hook in DEMO_HOOKS:
             hook(tenant)

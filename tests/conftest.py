@@ -80,6 +80,20 @@ def reset_schema(app: Flask) -> None:
         upgrade()
 
 
+def committed_app(url: str, instance: Path, **config: object) -> Flask:
+    """An app on its own database whose commits are real (work that crosses threads or
+    processes: the real queue, dispatchers, concurrent submits, a served browser test)."""
+    application = create_app({"SETTINGS": make_settings(url, instance), "TESTING": True, **config})
+    application.config["SQLALCHEMY_DATABASE_URI"] = url
+    reset_schema(application)
+    return application
+
+
+def dispose(application: Flask) -> None:
+    with application.app_context():
+        db.engine.dispose()
+
+
 class FormClient(FlaskClient):
     """A test client whose form posts carry a valid CSRF token unless ``csrf=False``."""
 

@@ -36,12 +36,10 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from saas.auth.models import Membership, User
 from saas.cli import DEMO_HOOKS
 from saas.db import utcnow
 from saas.extensions import db
 from saas.importing import import_optional
-from saas.security import hash_password
 from saas.tenancy.models import Tenant
 from tenants.people.models import Customer, Employee, Team
 from tenants.pulses import launch, schedule
@@ -424,23 +422,12 @@ def _ensure_programs(tenant: Tenant) -> tuple[Program, Program, dict[str, Proces
 
 def _ensure_team_lead(org: Org) -> None:
     """A demo team lead (lead@demo.example) for the Operations subtree, same password."""
-    from saas.cli import DEMO_PASSWORD
+    from saas.cli import ensure_demo_member
 
     team_id = org.team_id(SMALL_TEAM_PARENT) or next(iter(org.teams), None)
     if team_id is None:
         return
-    user = db.session.scalar(select(User).where(User.email == LEAD_EMAIL))
-    if user is None:
-        user = User(
-            email=LEAD_EMAIL,
-            name=LEAD_NAME,
-            password_hash=hash_password(DEMO_PASSWORD),
-            email_verified_at=utcnow(),
-        )
-        db.session.add(user)
-        db.session.flush()
-    if db.session.scalar(select(Membership).where(Membership.user_id == user.id)) is None:
-        db.session.add(Membership(user_id=user.id, role="team_lead", team_id=team_id))
+    ensure_demo_member(LEAD_EMAIL, LEAD_NAME, "team_lead", team_id)
 
 
 # -- the story --------------------------------------------------------------------------------

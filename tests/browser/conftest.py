@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from saas import create_app
-from saas.extensions import db
-from tests.conftest import make_settings, reset_schema
+from tests.conftest import committed_app, dispose
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -52,13 +50,9 @@ def browser():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def live_app(tmp_path) -> Iterator:  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path / 'live.db'}"
-    application = create_app({"SETTINGS": make_settings(url, tmp_path), "TESTING": False})
-    application.config["SQLALCHEMY_DATABASE_URI"] = url
-    reset_schema(application)
+    application = committed_app(f"sqlite:///{tmp_path / 'live.db'}", tmp_path, TESTING=False)
     yield application
-    with application.app_context():
-        db.engine.dispose()
+    dispose(application)
 
 
 @pytest.fixture

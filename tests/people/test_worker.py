@@ -20,16 +20,11 @@ from tests.people.test_imports import hr_export
 
 @pytest.fixture
 def live_app(tmp_path):
-    from saas import create_app
-    from tests.conftest import make_settings, reset_schema
+    from tests.conftest import committed_app, dispose
 
-    url = f"sqlite:///{tmp_path / 'live.db'}"
-    application = create_app({"SETTINGS": make_settings(url, tmp_path), "TESTING": True})
-    application.config["SQLALCHEMY_DATABASE_URI"] = url
-    reset_schema(application)
+    application = committed_app(f"sqlite:///{tmp_path / 'live.db'}", tmp_path)
     yield application
-    with application.app_context():
-        db.engine.dispose()
+    dispose(application)
 
 
 def _restore_signals() -> None:

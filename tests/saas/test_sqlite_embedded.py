@@ -7,17 +7,13 @@ import time
 
 from sqlalchemy import func, select
 
-from saas import create_app
 from saas.extensions import db
 from saas.tenancy.models import Tenant
-from tests.conftest import make_settings, reset_schema
+from tests.conftest import committed_app
 
 
 def test_concurrent_read_then_write_transactions_all_succeed(tmp_path):
-    url = f"sqlite:///{tmp_path / 'busy.db'}"
-    app = create_app({"SETTINGS": make_settings(url, tmp_path), "TESTING": True})
-    app.config["SQLALCHEMY_DATABASE_URI"] = url
-    reset_schema(app)
+    app = committed_app(f"sqlite:///{tmp_path / 'busy.db'}", tmp_path)
     errors: list[BaseException] = []
 
     def web_request_or_worker(i: int) -> None:

@@ -48,16 +48,11 @@ def _real_queues(tmp_path):
 @pytest.fixture
 def live_app(tmp_path):
     """A committed database for work that crosses threads."""
-    from saas import create_app
-    from tests.conftest import make_settings, reset_schema
+    from tests.conftest import committed_app, dispose
 
-    url = f"sqlite:///{tmp_path / 'live.db'}"
-    application = create_app({"SETTINGS": make_settings(url, tmp_path), "TESTING": True})
-    application.config["SQLALCHEMY_DATABASE_URI"] = url
-    reset_schema(application)
+    application = committed_app(f"sqlite:///{tmp_path / 'live.db'}", tmp_path)
     yield application
-    with application.app_context():
-        db.engine.dispose()
+    dispose(application)
 
 
 def test_tasks_run_through_a_real_queue_and_consumer(live_app, tmp_path):
