@@ -416,7 +416,7 @@ def report(result: dict) -> bool:
     rows = (
         ("cold (nothing cached, 8 quarters computed)", result["cold_ms"]),
         ("a round just closed (current quarter recomputed)", result["close_ms"]),
-        ("cold, with the counts the tick stored", result["stored_cold_ms"]),
+        ("cold, with what the tick stored (complete quarters)", result["stored_cold_ms"]),
         ("warm (settled quarters cached)", result["warm_ms"]),
     )
     for label, ms in rows:
@@ -425,7 +425,7 @@ def report(result: dict) -> bool:
         f"   one dashboard call, warm: tenant {result['tenant_ms']:.0f} ms, "
         f"a team {result['team_ms']:.0f} ms"
     )
-    print(f"   (the tick stored the complete quarters' counts once in {result['store_ms']:.0f} ms)")
+    print(f"   (the tick stored the complete quarters once in {result['store_ms']:.0f} ms)")
     page = result["page_cold_ms"]
     print(
         f"   one dashboard page (tenant, 8-quarter trend, {result['scopes'] - 1}-team heatmap), "

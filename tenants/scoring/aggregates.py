@@ -165,6 +165,7 @@ def rebuild_rollups(tenant_id: int, round_ids: Sequence[int] | None = None) -> N
     db.session.execute(delete, params)
     db.session.execute(insert, params)
     REBUILDS[tenant_id] = REBUILDS.get(tenant_id, 0) + 1
+    forget_outcomes(tenant_id)
 
 
 # --------------------------------------------------------------------------- tenant shape
@@ -561,3 +562,38 @@ def store_employee_counts(tenant_id: int, period: str, counts: Sequence[CellCoun
                 if c.period == period
             ],
         )
+
+
+def stored_outcomes(tenant_id: int, periods: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """``{period: (key_hash, json)}`` of the stored outcomes of ``periods``."""
+    if not periods:
+        return {}
+    rows = db.session.execute(
+        text(
+            "SELECT period, key_hash, data FROM period_outcomes"
+            " WHERE tenant_id = :tenant_id AND period IN :periods"
+        ).bindparams(bindparam("periods", expanding=True)),
+        {"tenant_id": tenant_id, "periods": sorted(set(periods))},
+    ).all()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def store_outcome(tenant_id: int, period: str, key_hash: str, data: str) -> None:
+    db.session.execute(
+        text("DELETE FROM period_outcomes WHERE tenant_id = :tenant_id AND period = :period"),
+        {"tenant_id": tenant_id, "period": period},
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO period_outcomes (tenant_id, period, key_hash, data)"
+            " VALUES (:tenant_id, :period, :key_hash, :data)"
+        ),
+        {"tenant_id": tenant_id, "period": period, "key_hash": key_hash, "data": data},
+    )
+
+
+def forget_outcomes(tenant_id: int) -> None:
+    """After rollups are rebuilt, stored outcomes may be stale: drop them."""
+    db.session.execute(
+        text("DELETE FROM period_outcomes WHERE tenant_id = :tenant_id"), {"tenant_id": tenant_id}
+    )

@@ -17,7 +17,7 @@ rebuilt from the answers by ``tenants.scoring.aggregates.rebuild_rollups``.
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.db import Base, TenantScoped
@@ -55,3 +55,16 @@ class PeriodCount(TenantScoped, Base):
     measure: Mapped[str] = mapped_column(String(30))
     team_id: Mapped[int] = mapped_column()
     people: Mapped[int] = mapped_column(default=0)
+
+
+class PeriodOutcome(TenantScoped, Base):
+    """A complete quarter's released outcomes (``tenants.scoring.stored``), stored by the tick
+    with a fingerprint of everything they depend on; a mismatch means "compute again"."""
+
+    __tablename__ = "period_outcomes"
+    __table_args__ = (UniqueConstraint("tenant_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(7))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    data: Mapped[str] = mapped_column(Text)

@@ -38,7 +38,7 @@ from typing import Final
 from scipy import special
 
 from saas.db import utcnow
-from tenants.scoring import aggregates
+from tenants.scoring import aggregates, stored
 from tenants.scoring.anonymity import (
     MIN_THRESHOLD,
     Breakdown,
@@ -721,14 +721,23 @@ def _periods(
             out[p] = found
         else:
             missing[p] = key if settled else None
+    # Settled quarters another process (the tick) already computed and stored.
+    candidates = {p: key for p, key in missing.items() if key is not None}
+    for p, (fingerprint, data) in aggregates.stored_outcomes(tenant_id, list(candidates)).items():
+        key = candidates[p]
+        if fingerprint == stored.key_hash(key):
+            employees_o, customers_o, parts_o = stored.decode(data, _Outcome)
+            out[p] = _Period(p, key, employees_o, customers_o, parts_o)
+            _remember(key, out[p])
+            del missing[p]
     if not missing:
         return out
     employee_rounds = [r.id for p in missing for r in calendar.rounds(p, "employee", "closed")]
     customer_rounds = [r.id for p in missing for r in calendar.rounds(p, "customer", "closed")]
-    stored = aggregates.stored_employee_counts(
+    stored_counts = aggregates.stored_employee_counts(
         tenant_id, [p for p in missing if calendar.complete(p)]
     )
-    stored_periods = {c.period for c in stored}
+    stored_periods = {c.period for c in stored_counts}
     count_rounds = [
         r.id
         for p in missing
@@ -741,7 +750,7 @@ def _periods(
         employee_rounds,
         customer_rounds,
         count_rounds=count_rounds,
-        stored_counts=stored,
+        stored_counts=stored_counts,
     )
     for p, key in missing.items():
         threshold = calendar.threshold(p, "employee", settings.threshold)
@@ -1086,7 +1095,7 @@ def store_complete_periods(tenant_id: int, now: datetime | None = None) -> list[
     calendar = _Calendar(aggregates.rounds(tenant_id), now, settings.timezone)
     complete = calendar.employee_periods()
     have = {c.period for c in aggregates.stored_employee_counts(tenant_id, complete)}
-    stored = []
+    done = []
     for period in complete:
         if period in have:
             continue
@@ -1094,5 +1103,25 @@ def store_complete_periods(tenant_id: int, now: datetime | None = None) -> list[
         aggregates.store_employee_counts(
             tenant_id, period, aggregates.employee_counts(tenant_id, round_ids)
         )
-        stored.append(period)
-    return stored
+        done.append(period)
+    _store_outcomes(tenant_id, calendar, settings, now or utcnow())
+    return done
+
+
+def _store_outcomes(
+    tenant_id: int, calendar: _Calendar, settings: aggregates.TenantSettings, now: datetime
+) -> None:
+    """Store the released outcomes of every settled complete quarter whose stored copy is
+    missing or out of date (a team moved, a threshold changed)."""
+    if not calendar.closed:
+        return
+    tree = _tree(aggregates.teams(tenant_id))
+    outcomes = _periods(tenant_id, calendar.closed, calendar, tree, settings, now)
+    have = aggregates.stored_outcomes(tenant_id, list(outcomes))
+    for period, result in outcomes.items():
+        if result.key is None:
+            continue  # not settled yet
+        fingerprint = stored.key_hash(result.key)
+        if have.get(period, ("", ""))[0] != fingerprint:
+            data = stored.encode(result.employees, result.customers, result.customer_parts)
+            aggregates.store_outcome(tenant_id, period, fingerprint, data)

@@ -8,9 +8,10 @@ from sqlalchemy import func, select, update
 
 from saas.db import tenant_context
 from saas.extensions import db
-from tenants.pulses.models import Invitation
+from saas.tenancy.models import Tenant
+from tenants.pulses.models import Invitation, Round
 from tenants.scoring import service
-from tenants.scoring.models import PeriodCount
+from tenants.scoring.models import PeriodCount, PeriodOutcome, Rollup
 from tests.scoring.test_service import build_sales_and_ops, make_world
 
 AFTER = datetime(2026, 10, 5, tzinfo=UTC)
@@ -43,3 +44,33 @@ def test_stored_counts_give_exactly_the_figures_counted_from_invitations(ctx):
         from_store.overall.released
         and from_store.overall.respondents == counted.overall.respondents
     )
+
+
+def test_a_stored_quarter_gives_exactly_the_computed_figures_and_is_recomputed_when_stale(ctx):
+    world = make_world()
+    build_sales_and_ops(world)
+    with tenant_context(world.tenant_id):
+        # Closed well before AFTER: settled, so its outcome may be stored.
+        db.session.execute(update(Round).values(closed_at=datetime(2026, 9, 30, tzinfo=UTC)))
+        db.session.commit()
+    service.clear_cache()
+    computed = world.dashboard("2026-Q3", now=AFTER)
+    team_view = world.dashboard("2026-Q3", "Ops", now=AFTER)
+    with tenant_context(world.tenant_id):
+        service.store_complete_periods(world.tenant_id, AFTER)
+        stored_rows = db.session.scalars(select(PeriodOutcome)).all()
+        assert [row.period for row in stored_rows] == ["2026-Q3"]
+        # Prove the stored copy is what is read: rollups are emptied, the figures stay.
+        db.session.execute(update(Rollup).values(n=0, total=0, total_sq=0, favourable=0))
+        db.session.commit()
+    service.clear_cache()
+    assert world.dashboard("2026-Q3", now=AFTER) == computed
+    assert world.dashboard("2026-Q3", "Ops", now=AFTER) == team_view
+    # A change the stored copy does not know of (another threshold) is computed afresh.
+    with tenant_context(world.tenant_id):
+        tenant = db.session.get(Tenant, world.tenant_id)
+        tenant.anonymity_threshold = 6
+        db.session.commit()
+    service.clear_cache()
+    stale = world.dashboard("2026-Q3", now=AFTER)
+    assert all(d.score is None for d in stale.overall.dimensions)  # rollups are empty now

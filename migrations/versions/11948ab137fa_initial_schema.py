@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 35cc37e785fb
+Revision ID: 11948ab137fa
 Revises: 
-Create Date: 2026-11-25 13:53:21.455720
+Create Date: 2026-11-25 14:10:28.551720
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '35cc37e785fb'
+revision = '11948ab137fa'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -168,6 +168,19 @@ def upgrade():
     )
     with op.batch_alter_table('period_counts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_period_counts_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('period_outcomes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('key_hash', sa.String(length=64), nullable=False),
+    sa.Column('data', sa.Text(), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_period_outcomes_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_period_outcomes')),
+    sa.UniqueConstraint('tenant_id', 'period', name=op.f('uq_period_outcomes_tenant_id_period'))
+    )
+    with op.batch_alter_table('period_outcomes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_period_outcomes_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('programs',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -561,6 +574,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_programs_tenant_id'))
 
     op.drop_table('programs')
+    with op.batch_alter_table('period_outcomes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_period_outcomes_tenant_id'))
+
+    op.drop_table('period_outcomes')
     with op.batch_alter_table('period_counts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_period_counts_tenant_id'))
 
