@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextvars
 import os
-import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,18 +37,6 @@ def database_url(suffix: str = "") -> str:
     if ON_POSTGRES:
         return os.environ["TEST_DATABASE_URL"] + suffix
     return f"sqlite:///{_INSTANCE / f'test{suffix}.db'}"
-
-
-def postgres_url() -> str | None:
-    """A PostgreSQL URL for tests that must exercise PostgreSQL whichever run this is."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=0.5).close()
-    except OSError:
-        return None
-    return None
 
 
 def make_settings(url: str, instance: Path | None = None, **env: str):  # type: ignore[no-untyped-def]

@@ -763,6 +763,22 @@ def _open_job_source(job: ImportJob) -> CsvSource:
     return open_csv(path, job.kind)
 
 
+def _stage_job(job: ImportJob, tenant: Tenant) -> tuple[Any, Any]:
+    """Read the job's stored file and check every row into the stage (both steps do this)."""
+    source = _open_job_source(job)
+    try:
+        staged = stage_source(
+            tenant,
+            job.kind,
+            source.rows,
+            progress=_progress_writer(job),
+            day_first=source.day_first,
+        )
+    finally:
+        source.close()
+    return source, staged
+
+
 def run_preview(job_id: int) -> None:
     """Background step 1: read the file, check every row, record the preview. Writes no people."""
     job = db.session.get(ImportJob, job_id)
@@ -772,17 +788,7 @@ def run_preview(job_id: int) -> None:
     db.session.commit()
     tenant = db.session.get(Tenant, job.tenant_id)
     try:
-        source = _open_job_source(job)
-        try:
-            staged = stage_source(
-                tenant,
-                job.kind,
-                source.rows,
-                progress=_progress_writer(job),
-                day_first=source.day_first,
-            )
-        finally:
-            source.close()
+        source, staged = _stage_job(job, tenant)
         db.session.rollback()  # the stage goes; nothing else was written
         job = db.session.get(ImportJob, job_id)
         job.columns = {"found": source.columns, "ignored": source.ignored}
@@ -861,17 +867,7 @@ def run_commit(job_id: int) -> None:
         return
     tenant = db.session.get(Tenant, job.tenant_id)
     try:
-        source = _open_job_source(job)
-        try:
-            staged = stage_source(
-                tenant,
-                job.kind,
-                source.rows,
-                progress=_progress_writer(job),
-                day_first=source.day_first,
-            )
-        finally:
-            source.close()
+        _source, staged = _stage_job(job, tenant)
         invalid = staged.counts["invalid"]
         if invalid and not job.skip_invalid:
             raise ImportRefused(_("The file has rows with problems: nothing was imported."))
