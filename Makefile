@@ -34,12 +34,14 @@ run: seed
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
 
-# Debian's chromium for the browser tests (Playwright drives it with executable_path).
+# Debian's chromium for the browser tests (Playwright drives it with executable_path), and
+# HarfBuzz's subsetter, which WeasyPrint uses to embed fonts in the PDFs.
+SYSTEM_PACKAGES := chromium libharfbuzz-subset0
 browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	    || (sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	@if [ ! -x $(CHROMIUM) ] || ! ldconfig -p | grep -q libharfbuzz-subset; then \
+	  echo "Installing $(SYSTEM_PACKAGES) for the browser and PDF tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null) \
+	    || (sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null) \
 	    || echo "Could not install chromium: browser tests will be skipped (or fail under CI=true)"; \
 	fi
 

@@ -32,6 +32,8 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from saas.sqlite_writer import BUSY_TIMEOUT_SECONDS, QueuedWriterConnection
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -64,6 +66,17 @@ def set_read_only(read_only: bool) -> contextvars.Token[bool]:
 
 def reset_read_only(token: contextvars.Token[bool]) -> None:
     _may_write.reset(token)
+
+
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """Transactions begun inside only read: on SQLite they begin deferred (no write lock). A view
+    that reads a lot and then writes a little ends this transaction before it writes."""
+    token = set_read_only(True)
+    try:
+        yield
+    finally:
+        reset_read_only(token)
 
 
 def reads_only_on_get(view: Any) -> Any:
@@ -216,10 +229,16 @@ def configure_sqlite(engine: Engine) -> None:
     pysqlite's own transaction handling is switched off (isolation_level=None) so that BEGIN is
     ours: ``BEGIN IMMEDIATE`` waits on the busy timeout instead of failing with "database is
     locked" when a read transaction later needs to write. Requests that only read (GET pages,
-    marked with ``set_read_only``) begin deferred, so they never queue behind writers.
+    marked with ``set_read_only``) begin deferred, so they never queue behind writers. Writers of
+    one process queue on a first-come-first-served lock before ``BEGIN IMMEDIATE``
+    (``saas.sqlite_writer``) rather than sleeping in SQLite's busy handler.
     """
     if engine.dialect.name != "sqlite":
         return
+
+    @event.listens_for(engine, "do_connect")
+    def _queued_writers(dialect: Any, record: Any, cargs: Any, cparams: dict[str, Any]) -> None:
+        cparams.setdefault("factory", QueuedWriterConnection)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
@@ -227,10 +246,14 @@ def configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write.get() else "BEGIN")
+        dbapi_connection = connection.connection.dbapi_connection
+        if isinstance(dbapi_connection, QueuedWriterConnection):
+            dbapi_connection.begin(write=_may_write.get())
+        else:  # connected before this was configured
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write.get() else "BEGIN")

@@ -31,16 +31,24 @@ from typing import Any
 
 from flask import Blueprint, g, render_template, request, url_for
 from flask.wrappers import Response as FlaskResponse
-from sqlalchemy import select, update
+from flask_limiter.util import get_remote_address
+from limits import parse as parse_rate
+from sqlalchemy import update
+from werkzeug.exceptions import TooManyRequests
 
-from saas.db import reads_only_on_get, reset_current_tenant, set_current_tenant, unscoped, utcnow
+from saas.db import (
+    reading_only,
+    reads_only_on_get,
+    reset_current_tenant,
+    set_current_tenant,
+    utcnow,
+)
 from saas.extensions import csrf, db, limiter
 from saas.templating import brand_css_url, brand_logo_url
-from saas.tenancy.models import Tenant
 from tenants.people.models import Customer
-from tenants.pulses import invitation_mail, submit
+from tenants.pulses import invitation_mail, lookup, submit
 from tenants.pulses.dispatch import suppress
-from tenants.pulses.models import Invitation, Round
+from tenants.pulses.models import Invitation
 from tenants.pulses.tokens import hash_token
 from tenants.surveys.bank import PURPOSE_MAP_INTRO, PURPOSE_MAP_TITLE, Text
 
@@ -173,20 +181,33 @@ class Page:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Found:
-    tenant: Tenant
-    round: Round
-    invitation: Invitation | None  # None for a preview
+    tenant: lookup.TenantFacts
+    round: lookup.RoundFacts
+    invitation: lookup.InvitationFacts | None  # None for a preview
 
 
-def _unknown_token(response: FlaskResponse) -> bool:
-    return response.status_code == 404
+# Guessing tokens is limited per address: every request here first tests the address's count of
+# unknown tokens, and only an unknown token adds to it. This is Flask-Limiter's storage and
+# strategy used directly rather than its decorator, which costs a respondent more than the rest
+# of opening the page (the respondent's pages are exempt from its per-request checks below).
+UNKNOWN_TOKEN_RATE = parse_rate(UNKNOWN_TOKEN_LIMIT)
 
 
-token_limit = limiter.shared_limit(
-    UNKNOWN_TOKEN_LIMIT, scope="survey-token", deduct_when=_unknown_token
-)
+def _check_guessing() -> None:
+    """Refuse (429) an address that has tried too many unknown tokens in the last minute."""
+    if not limiter.limiter.test(UNKNOWN_TOKEN_RATE, "survey-token", get_remote_address()):
+        raise TooManyRequests(retry_after=60)
+
+
+def _count_unknown_token() -> None:
+    limiter.limiter.hit(UNKNOWN_TOKEN_RATE, "survey-token", get_remote_address())
+
+
+@limiter.request_filter
+def _respondent_pages() -> bool:
+    return request.blueprint == bp.name
 
 
 @bp.after_request
@@ -210,30 +231,21 @@ def _enter(tenant_id: int) -> None:
 
 def find(token: str) -> Found | None:
     """The invitation (or preview) a token opens, with its round and tenant (one query); sets
-    the tenant for the rest of the request."""
+    the tenant for the rest of the request. An address guessing tokens is refused first."""
+    _check_guessing()
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     preview_round = invitation_mail.preview_round_id(token)
-    with unscoped():
-        if preview_round is not None:
-            row = db.session.execute(
-                select(Round, Tenant)
-                .join(Tenant, Tenant.id == Round.tenant_id)
-                .where(Round.id == preview_round)
-            ).first()
-            if row is None or not invitation_mail.preview_matches(token, row[0]):
-                return None
-            invitation, (round_, tenant) = None, row
-        else:
-            row = db.session.execute(
-                select(Invitation, Round, Tenant)
-                .join(Round, Round.id == Invitation.round_id)
-                .join(Tenant, Tenant.id == Round.tenant_id)
-                .where(Invitation.token_hash == hash_token(token))
-            ).first()
-            if row is None:
-                return None
-            invitation, round_, tenant = row
+    if preview_round is not None:
+        pair = lookup.round_by_id(preview_round)
+        if pair is None or not invitation_mail.preview_matches(token, pair[0]):
+            return None
+        invitation, (round_, tenant) = None, pair
+    else:
+        found = lookup.by_token_hash(hash_token(token))
+        if found is None:
+            return None
+        invitation, round_, tenant = found
     _enter(tenant.id)
     return Found(tenant=tenant, round=round_, invitation=invitation)
 
@@ -253,98 +265,103 @@ def _lang(found: Found | None) -> str:
     return lang
 
 
+# Everyone invited to a round sees the same pages but for the token in a few links, so pages are
+# built once per (round, company, language, preview) with a placeholder for the token, and the
+# token is put in at the end: opening a link costs one query and a string replace. The key holds
+# the round's and the company's facts as read, so any change to them (a new note, a closed round,
+# a new logo) makes a new entry. The round's questions are kept per (round, language): rounds
+# freeze them at launch.
+_TOKEN_SLOT = "OPXTOKENXSLOT"  # noqa: S105 - a placeholder, not a secret
+_BLANK_PAGES: dict[tuple[Any, ...], Page] = {}
+_PAGES: dict[tuple[Any, ...], str] = {}
+_SURVEYS: dict[tuple[Any, ...], submit.Survey] = {}
+_CACHE_SIZE = 256
+FORM_TEMPLATE = "respond/form.html"
+
+
+def _remember(cache: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+
+
+def _page_key(found: Found, lang: str) -> tuple[Any, ...]:
+    return (found.round, found.tenant, lang, found.invitation is None, request.script_root)
+
+
 def _page(token: str, found: Found, lang: str) -> Page:
-    tenant, round_ = found.tenant, found.round
-    return Page(
-        token=token,
-        lang=lang,
-        company=tenant.name,
-        kind=round_.kind,
-        threshold=round_.threshold,
-        closes_on=invitation_mail.local_date_text(round_.closes_at, tenant.timezone, lang),
-        brand_css=brand_css_url(tenant),
-        logo=brand_logo_url(tenant),
-        preview=found.invitation is None,
-    )
+    key = _page_key(found, lang)
+    blank = _BLANK_PAGES.get(key)
+    if blank is None:
+        tenant, round_ = found.tenant, found.round
+        blank = Page(
+            token=_TOKEN_SLOT,
+            lang=lang,
+            company=tenant.name,
+            kind=round_.kind,
+            threshold=round_.threshold,
+            closes_on=invitation_mail.local_date_text(round_.closes_at, tenant.timezone, lang),
+            brand_css=brand_css_url(tenant),
+            logo=brand_logo_url(tenant),
+            preview=found.invitation is None,
+        )
+        _remember(_BLANK_PAGES, key, blank)
+    return replace(blank, token=token)
 
 
 def _render(template: str, page: Page, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(template, page=page, t=copy_in(page.lang), **context), status
 
 
+def _render_shared(
+    template: str, found: Found, page: Page, status: int = 200, **context: Any
+) -> tuple[str, int]:
+    """A page that is the same for everyone in the round but for the token: rendered once.
+    ``context`` must be hashable (it is part of the key)."""
+    key = (template, *_page_key(found, page.lang), *sorted(context.items()))
+    html = _PAGES.get(key)
+    if html is None:
+        blank = replace(page, token=_TOKEN_SLOT)
+        if template == FORM_TEMPLATE:
+            context = {
+                **context,
+                "survey": survey_of(found.round, page.lang),
+                "checked": submit.Checked(),
+                "action": url_for("respond.submit", token=_TOKEN_SLOT),
+            }
+        db.session.rollback()  # everything is read: free the connection before rendering
+        html = _render(template, blank, status, **context)[0]
+        _remember(_PAGES, key, html)
+    return html.replace(_TOKEN_SLOT, page.token), status
+
+
 def _not_found() -> tuple[str, int]:
+    _count_unknown_token()
     lang = _lang(None)
     page = Page(token="", lang=lang, company="Outcome Pulse")
     return _render("respond/not_found.html", page, 404)
 
 
-def _is_closed(round_: Round, now: datetime) -> bool:
+def _is_closed(round_: lookup.RoundFacts, now: datetime) -> bool:
     return round_.status != "open" or round_.closes_at <= now
 
 
-# Every person invited to a round sees the same page but for the token in two links, so the
-# rendered page is kept per (round, language and everything else it shows) with a placeholder
-# for the token, and the round's questions per (round, language): opening a link then costs one
-# query. Rounds freeze their questions at launch; the key holds whatever else the page shows.
-_TOKEN_SLOT = "OPXTOKENXSLOT"  # noqa: S105 - a placeholder, not a secret
-_PAGES: dict[tuple[Any, ...], str] = {}
-_SURVEYS: dict[tuple[Any, ...], submit.Survey] = {}
-_CACHE_SIZE = 256
-
-
-def survey_of(round_: Round, lang: str) -> submit.Survey:
-    key = (*_round_identity(round_), lang)
+def survey_of(round_: lookup.RoundFacts, lang: str) -> submit.Survey:
+    key = (round_.id, round_.tenant_id, round_.created_at, lang)
     survey = _SURVEYS.get(key)
     if survey is None:
-        if len(_SURVEYS) >= _CACHE_SIZE:
-            _SURVEYS.clear()
-        survey = _SURVEYS[key] = submit.survey_items(round_, lang)
+        survey = submit.survey_items(round_, lang)
+        _remember(_SURVEYS, key, survey)
     return survey
-
-
-def _round_identity(round_: Round) -> tuple[Any, ...]:
-    """Ids can come back after a delete (SQLite): the creation time tells two rounds apart."""
-    return (round_.id, round_.tenant_id, round_.created_at)
-
-
-def _page_key(found: Found, page: Page) -> tuple[Any, ...]:
-    tenant, round_ = found.tenant, found.round
-    return (
-        *_round_identity(round_),
-        page.lang,
-        page.preview,
-        page.kind,
-        page.threshold,
-        page.closes_on,
-        tenant.name,
-        tenant.logo_version,
-        tenant.logo_mime,
-        request.script_root,
-    )
 
 
 def _form(found: Found, page: Page, checked: submit.Checked | None = None) -> tuple[str, int]:
     if checked is None:
-        key = _page_key(found, page)
-        html = _PAGES.get(key)
-        if html is None:
-            survey = survey_of(found.round, page.lang)
-            db.session.rollback()  # everything is read: free the connection before rendering
-            blank = replace(page, token=_TOKEN_SLOT)
-            html = _render_form(blank, survey, submit.Checked())[0]
-            if len(_PAGES) >= _CACHE_SIZE:
-                _PAGES.clear()
-            _PAGES[key] = html
-        db.session.rollback()
-        return html.replace(_TOKEN_SLOT, page.token), 200
+        return _render_shared(FORM_TEMPLATE, found, page)
     survey = survey_of(found.round, page.lang)
     db.session.rollback()
-    return _render_form(page, survey, checked)
-
-
-def _render_form(page: Page, survey: submit.Survey, checked: submit.Checked) -> tuple[str, int]:
     return _render(
-        "respond/form.html",
+        FORM_TEMPLATE,
         page,
         400 if checked.errors else 200,
         survey=survey,
@@ -355,7 +372,6 @@ def _render_form(page: Page, survey: submit.Survey, checked: submit.Checked) -> 
 
 @bp.route("/r/<token>", methods=["GET"], endpoint="open")
 @reads_only_on_get
-@token_limit
 def open_survey(token: str) -> Any:
     found = find(token)
     if found is None:
@@ -366,45 +382,48 @@ def open_survey(token: str) -> Any:
         if found.invitation.answered:
             return _answered(found, page)
         if _is_closed(found.round, utcnow()):
-            return _render("respond/closed.html", page, 410)
+            return _render_shared("respond/closed.html", found, page, 410)
     return _form(found, page)
 
 
 def _answered(found: Found, page: Page, status: int = 200) -> tuple[str, int]:
     note = submit.change_note(found.round)
-    return _render("respond/answered.html", page, status, change_note=note)
+    return _render_shared("respond/answered.html", found, page, status, change_note=note)
 
 
 @bp.route("/r/<token>/submit", methods=["POST"], endpoint="submit")
 @csrf.exempt
-@token_limit
 def submit_answers(token: str) -> Any:
-    found = find(token)
-    if found is None:
-        return _not_found()
-    lang = _lang(found)
-    page = _page(token, found, lang)
-    invitation, round_ = found.invitation, found.round
-    now = utcnow()
-    if invitation is not None and invitation.answered:
-        return _answered(found, page, 409)
-    if invitation is not None and _is_closed(round_, now):
-        return _render("respond/closed.html", page, 410)
-    survey = survey_of(round_, lang)
-    checked = submit.validate(survey, request.form, lang)
-    if not checked.ok:
-        return _form(found, page, checked)
-    if invitation is None:
-        return _render("respond/preview_sent.html", page)
-    note = submit.change_note(round_)  # read now: the commit below ends the transaction
-    if not submit.record(invitation, round_, checked, now):
-        return _answered(found, page, 409)
-    return _render("respond/thanks.html", page, change_note=note)
+    # Everything is read and checked in a read transaction; the write lock is taken only to
+    # store (submit.record), so concurrent respondents do not queue behind each other's reads.
+    with reading_only():
+        found = find(token)
+        if found is None:
+            return _not_found()
+        lang = _lang(found)
+        page = _page(token, found, lang)
+        invitation, round_ = found.invitation, found.round
+        now = utcnow()
+        if invitation is not None and invitation.answered:
+            return _answered(found, page, 409)
+        if invitation is not None and _is_closed(round_, now):
+            return _render_shared("respond/closed.html", found, page, 410)
+        survey = survey_of(round_, lang)
+        checked = submit.validate(survey, request.form, lang)
+        if not checked.ok:
+            return _form(found, page, checked)
+        if invitation is None:
+            return _render("respond/preview_sent.html", page)
+        submission = submit.submission_of(invitation, round_)
+        note = submit.change_note(round_)
+        db.session.rollback()
+    if not submit.record(submission, survey, checked, now):
+        return _render_shared("respond/answered.html", found, page, 409, change_note=note)
+    return _render_shared("respond/thanks.html", found, page, change_note=note)
 
 
 @bp.route("/u/<token>", methods=["GET", "POST"])
 @csrf.exempt
-@token_limit
 def unsubscribe(token: str) -> Any:
     found = find(token)
     if found is None or found.invitation is None or found.invitation.customer_id is None:

@@ -26,25 +26,23 @@ database's own logs remain visible to whoever administers the server: docs/decis
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import or_, select, update
 
 from saas.db import require_tenant_id
 from saas.extensions import db
 from saas.importing import import_optional
 from tenants.people.models import Customer
+from tenants.pulses import aggregates
+from tenants.pulses.lookup import InvitationFacts, RoundFacts
 from tenants.pulses.models import Interaction, Invitation, Round
+from tenants.scoring import rollups
 from tenants.surveys import bank
-from tenants.surveys.models import (
-    Answer,
-    Question,
-    Response,
-    RoundQuestion,
-    random_response_id,
-)
+from tenants.surveys.models import Question, RoundQuestion, random_response_id
 
 COMMENT_MAX = 2000
 PURPOSE_MAP_PREFIX = "pm_"
@@ -92,6 +90,8 @@ class Item:
 class Survey:
     items: list[Item] = field(default_factory=list)  # the round's questions, in order
     map_items: list[Item] = field(default_factory=list)  # the purpose-map block
+    # question id -> (dimension, scale) as stored on the question: what its answer scores
+    scoring: dict[int, tuple[str | None, str]] = field(default_factory=dict)
 
     @property
     def all_items(self) -> list[Item]:
@@ -160,7 +160,7 @@ def _item(question: Question, lang: str) -> Item:
     )
 
 
-def round_questions(round_: Round) -> list[Question]:
+def round_questions(round_: Round | RoundFacts) -> list[Question]:
     return list(
         db.session.scalars(
             select(Question)
@@ -171,7 +171,7 @@ def round_questions(round_: Round) -> list[Question]:
     )
 
 
-def survey_items(round_: Round, lang: str) -> Survey:
+def survey_items(round_: Round | RoundFacts, lang: str) -> Survey:
     """The round's form in ``lang``. A round that holds the purpose map but froze none of its
     fields (an older tenant without them) falls back to the tenant's active fields."""
     questions = round_questions(round_)
@@ -184,7 +184,9 @@ def survey_items(round_: Round, lang: str) -> Survey:
     order = {f.key: i for i, f in enumerate(bank.PURPOSE_MAP_FIELDS)}
     mapped.sort(key=lambda q: order.get(q.key.removeprefix(PURPOSE_MAP_PREFIX), 99))
     return Survey(
-        items=[_item(q, lang) for q in regular], map_items=[_item(q, lang) for q in mapped]
+        items=[_item(q, lang) for q in regular],
+        map_items=[_item(q, lang) for q in mapped],
+        scoring={q.id: (q.dimension, q.scale) for q in questions + mapped},
     )
 
 
@@ -230,71 +232,104 @@ def validate(survey: Survey, form: Mapping[str, str], lang: str) -> Checked:
     return checked
 
 
-def use_invitation(invitation_id: int) -> bool:
-    """Mark the invitation answered if it was not; True only for the one caller that did."""
-    result = db.session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation_id, Invitation.answered.is_(False))
-        .values(answered=True)
-        .execution_options(synchronize_session=False)
+@dataclass(frozen=True)
+class Submission:
+    """Who is answering, as plain values read before the write (the session is then free)."""
+
+    tenant_id: int
+    round_id: int
+    kind: str
+    invitation_id: int
+    team_id: int | None
+    customer_id: int | None = None
+    segment: str | None = None
+    process_id: int | None = None
+
+
+def submission_of(
+    invitation: Invitation | InvitationFacts, round_: Round | RoundFacts
+) -> Submission:
+    """The values ``record`` stores, read now; a customer's response also carries the
+    customer's segment and the interaction's process."""
+    segment = process_id = None
+    if round_.kind == "customer":
+        if invitation.customer_id is not None:
+            segment = db.session.scalar(
+                select(Customer.segment).where(Customer.id == invitation.customer_id)
+            )
+        if invitation.interaction_id is not None:
+            process_id = db.session.scalar(
+                select(Interaction.process_id).where(Interaction.id == invitation.interaction_id)
+            )
+    return Submission(
+        tenant_id=require_tenant_id(),
+        round_id=round_.id,
+        kind=round_.kind,
+        invitation_id=invitation.id,
+        team_id=invitation.team_id,
+        customer_id=invitation.customer_id if round_.kind == "customer" else None,
+        segment=segment,
+        process_id=process_id,
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
 
 
-def record(invitation: Invitation, round_: Round, checked: Checked, now: datetime) -> bool:
-    """Use the invitation and store its response in one transaction, and commit.
+def record(submission: Submission, survey: Survey, checked: Checked, now: datetime) -> bool:
+    """Use the invitation and store its response, answers and rollups in one short write
+    transaction, and commit.
 
-    Returns False (and stores nothing) when the invitation was already used."""
-    invitation_id, team_id = invitation.id, invitation.team_id
-    customer_id, interaction_id = invitation.customer_id, invitation.interaction_id
-    if not use_invitation(invitation_id):
+    Everything is worked out first (the rows, each dimension's value), so the transaction holds
+    the write lock (SQLite) or the invitation's row lock (PostgreSQL) only for the statements.
+    Returns False (and stores nothing) when the invitation was already used or the round closed.
+    """
+    customer = submission.kind == "customer"
+    response = {
+        "id": random_response_id(),
+        "round_id": submission.round_id,
+        "audience": submission.kind,
+        "team_id": submission.team_id,
+        "customer_id": submission.customer_id if customer else None,
+        "segment": submission.segment if customer else None,
+        "process_id": submission.process_id if customer else None,
+        "submitted_at": now if customer else None,
+    }
+    answers = [
+        {"question_id": question_id, "value": value, "text": text}
+        for question_id, (value, text) in sorted(checked.values.items())
+    ]
+    values = rollups.response_values(
+        (*survey.scoring.get(question_id, (None, "")), value)
+        for question_id, (value, _text) in checked.values.items()
+    )
+    cell = rollups.cell_for(
+        submission.kind, submission.team_id, response["process_id"], response["segment"]
+    )
+    stored = aggregates.store_response(
+        submission.tenant_id, submission.invitation_id, response, answers
+    )
+    if not stored:
         db.session.rollback()
         return False
-    response = Response(round_id=round_.id, audience=round_.kind, team_id=team_id)
-    if round_.kind == "customer":
-        response.customer_id = customer_id
-        response.submitted_at = now
-        if customer_id is not None:
-            response.segment = db.session.scalar(
-                select(Customer.segment).where(Customer.id == customer_id)
-            )
-        if interaction_id is not None:
-            response.process_id = db.session.scalar(
-                select(Interaction.process_id).where(Interaction.id == interaction_id)
-            )
-    # Two statements (the response, then its answers in one executemany) rather than a unit of
-    # work over 1 + n objects: this is the hot path of the respondent's page.
-    tenant_id = require_tenant_id()
-    response.id, response.tenant_id = random_response_id(), tenant_id
-    db.session.execute(
-        insert(Response),
-        [{c.key: getattr(response, c.key) for c in Response.__table__.columns}],
-    )
-    db.session.execute(
-        insert(Answer),
-        [
-            {
-                "tenant_id": tenant_id,
-                "response_id": response.id,
-                "question_id": question_id,
-                "value": value,
-                "text": text,
-            }
-            for question_id, (value, text) in sorted(checked.values.items())
-        ],
-    )
-    rollups = import_optional("tenants.scoring.rollups")
-    if rollups is not None:
-        rollups.add_response(response)
+    rollups.add_values(submission.tenant_id, submission.round_id, cell, values)
     db.session.commit()
     return True
 
 
-def change_note(round_: Round) -> str | None:
+# A round without a note of its own shows the latest earlier one of its program; that look-up
+# is kept a minute per round (notes change rarely; the round's own note is always read fresh).
+_EARLIER_NOTES: dict[tuple[int, int], tuple[float, str | None]] = {}
+_EARLIER_NOTE_SECONDS = 60.0
+_EARLIER_NOTES_SIZE = 512
+
+
+def change_note(round_: Round | RoundFacts) -> str | None:
     """What the company changed: this round's note, else the latest of the program's earlier
     rounds."""
     if round_.change_note and round_.change_note.strip():
         return round_.change_note.strip()
+    key = (round_.tenant_id, round_.id)
+    cached = _EARLIER_NOTES.get(key)
+    if cached is not None and time.monotonic() - cached[0] < _EARLIER_NOTE_SECONDS:
+        return cached[1]
     earlier = db.session.scalar(
         select(Round.change_note)
         .where(
@@ -307,7 +342,11 @@ def change_note(round_: Round) -> str | None:
         .order_by(Round.opens_at.desc(), Round.id.desc())
         .limit(1)
     )
-    return earlier.strip() if earlier else None
+    note = earlier.strip() if earlier else None
+    if len(_EARLIER_NOTES) >= _EARLIER_NOTES_SIZE:
+        _EARLIER_NOTES.clear()
+    _EARLIER_NOTES[key] = (time.monotonic(), note)
+    return note
 
 
 def blur_answer_order(now: datetime) -> int:

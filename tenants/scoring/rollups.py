@@ -9,9 +9,10 @@ analysis, docs/methodology.md §2). The value is added to one cell of its round:
 * customer response → ``("customer", "<serving team id>|<process id>|<segment>")``: the crossed
   cell, from which segments, processes and serving teams are all sums.
 
-``add_response`` is called by the submit code once per stored response, in the transaction that
-stores it (so a rolled-back submission leaves no trace in the rollups). The increment itself is
-one atomic ``INSERT ... ON CONFLICT DO UPDATE`` in ``aggregates.add_to_rollups``, exact under
+The submit code calls ``add_values`` once per stored response (with the values it computed from
+the form), in the transaction that stores it, so a rolled-back submission leaves no trace in the
+rollups; ``add_response`` does the same from a stored response. The increment itself is one
+atomic ``INSERT ... ON CONFLICT DO UPDATE`` in ``aggregates.add_to_rollups``, exact under
 concurrent submissions on PostgreSQL and SQLite. ``aggregates.rebuild_rollups`` computes the same
 rows from the stored answers in SQL.
 """
@@ -19,7 +20,7 @@ rows from the stored answers in SQL.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import select
 
@@ -60,18 +61,35 @@ def response_values(answers: Iterable[tuple[str | None, str, float | None]]) -> 
     return {dimension: sum(xs) / len(xs) for dimension, xs in found.items()}
 
 
-def cell_of(response: Response) -> tuple[str, str]:
-    """The rollup cell ``(scope, scope_key)`` a response is filed under."""
-    team = "" if response.team_id is None else str(response.team_id)
-    if response.audience == "customer":
-        process = "" if response.process_id is None else str(response.process_id)
-        return "customer", f"{team}|{process}|{response.segment or ''}"
+def cell_for(
+    audience: str, team_id: int | None, process_id: int | None = None, segment: str | None = None
+) -> tuple[str, str]:
+    """The rollup cell ``(scope, scope_key)`` a response with these fields is filed under."""
+    team = "" if team_id is None else str(team_id)
+    if audience == "customer":
+        process = "" if process_id is None else str(process_id)
+        return "customer", f"{team}|{process}|{segment or ''}"
     return "team", team
 
 
+def cell_of(response: Response) -> tuple[str, str]:
+    """The rollup cell ``(scope, scope_key)`` a response is filed under."""
+    return cell_for(response.audience, response.team_id, response.process_id, response.segment)
+
+
+def add_values(
+    tenant_id: int, round_id: int, cell: tuple[str, str], values: Mapping[str, float]
+) -> None:
+    """Add one response, already reduced to its value per dimension (``response_values``), to
+    its round's rollups. The respondent's page calls this with values it computed from the form,
+    in the transaction that stores the response; it never commits."""
+    if values:
+        aggregates.add_to_rollups(tenant_id, round_id, cell[0], cell[1], values)
+
+
 def add_response(response: Response) -> None:
-    """Add one stored response to its round's rollups. Call it exactly once per response, in
-    the transaction that stores it; it flushes, never commits."""
+    """Add one stored response to its round's rollups, reading its answers back. Call it exactly
+    once per response, in the transaction that stores it; it flushes, never commits."""
     db.session.flush()  # the response and its answers are rows before they are read
     rows = db.session.execute(
         select(Question.dimension, Question.scale, Answer.value)
@@ -79,8 +97,5 @@ def add_response(response: Response) -> None:
         .where(Answer.response_id == response.id)
     )
     values = response_values((r[0], r[1], r[2]) for r in rows)
-    if not values:
-        return
-    scope, key = cell_of(response)
     tenant_id = response.tenant_id if response.tenant_id is not None else require_tenant_id()
-    aggregates.add_to_rollups(tenant_id, response.round_id, scope, key, values)
+    add_values(tenant_id, response.round_id, cell_of(response), values)
