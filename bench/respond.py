@@ -216,8 +216,9 @@ def main() -> int:
     minimal = serve("baseline_app:app", baseline_env, folder)
     ours_runs, baseline_runs = [], []
     try:
-        half = len(tokens) // 2
-        for part in (tokens[:half], tokens[half:]):  # interleaved, best of each: busy hosts
+        slices = 4  # interleaved, best of each: a shared host's speed drifts within a run
+        size = len(tokens) // slices
+        for part in (tokens[i * size : (i + 1) * size] for i in range(slices)):
             ours_runs.append(respond_loop(app[1], part, body, args.clients))
             fake = [f"t{i}-{len(baseline_runs)}" for i in range(len(part))]
             baseline_runs.append(respond_loop(minimal[1], fake, body, args.clients))
