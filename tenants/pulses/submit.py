@@ -6,9 +6,10 @@
 the same transaction that uses the invitation up.
 
 Exactly once: the invitation is used with a conditional ``UPDATE invitations SET answered =
-true WHERE id = :id AND answered = false`` (an ORM update, scoped centrally). Only the request
-whose update changed one row goes on to store its answers; any other rolls back and is told
-the pulse is already answered. On PostgreSQL the losers wait on the winner's row lock and then
+true WHERE tenant_id = :tenant AND id = :id AND answered = false`` and the round still open
+(``aggregates.store_response``, with the tenant explicit). Only the request whose update changed
+one row goes on to store its answers; any other rolls back and is told the pulse is already
+answered. On PostgreSQL the losers wait on the winner's row lock and then
 see ``answered = true``; on SQLite ``BEGIN IMMEDIATE`` serialises them.
 
 Anonymity at rest: an employee's ``Response`` gets a random id, the round, the team and the
