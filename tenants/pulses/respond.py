@@ -25,6 +25,7 @@ invitation's tenant becomes the current tenant for the rest of the request.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -53,6 +54,7 @@ from tenants.pulses.tokens import hash_token
 from tenants.surveys.bank import PURPOSE_MAP_INTRO, PURPOSE_MAP_TITLE, Text
 
 bp = Blueprint("respond", __name__)
+log = logging.getLogger("outcome_pulse.respond")
 
 LOCALES = ("en", "es")
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
@@ -196,13 +198,22 @@ UNKNOWN_TOKEN_RATE = parse_rate(UNKNOWN_TOKEN_LIMIT)
 
 
 def _check_guessing() -> None:
-    """Refuse (429) an address that has tried too many unknown tokens in the last minute."""
-    if not limiter.limiter.test(UNKNOWN_TOKEN_RATE, "survey-token", get_remote_address()):
+    """Refuse (429) an address that has tried too many unknown tokens in the last minute. If the
+    limiter's storage (Redis) is unreachable, people can still answer: it is logged, not raised."""
+    try:
+        allowed = limiter.limiter.test(UNKNOWN_TOKEN_RATE, "survey-token", get_remote_address())
+    except Exception:
+        log.warning("survey-token rate limit storage unreachable", exc_info=True)
+        return
+    if not allowed:
         raise TooManyRequests(retry_after=60)
 
 
 def _count_unknown_token() -> None:
-    limiter.limiter.hit(UNKNOWN_TOKEN_RATE, "survey-token", get_remote_address())
+    try:
+        limiter.limiter.hit(UNKNOWN_TOKEN_RATE, "survey-token", get_remote_address())
+    except Exception:
+        log.warning("survey-token rate limit storage unreachable", exc_info=True)
 
 
 @limiter.request_filter

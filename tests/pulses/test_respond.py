@@ -251,3 +251,17 @@ def test_no_token_reaches_the_logs(client, ctx, caplog):
     for record in caplog.records:
         flat = record.getMessage() + repr(getattr(record, "fields", {})) + repr(record.args)
         assert token not in flat
+
+
+def test_people_can_still_answer_when_the_rate_limit_storage_is_down(client, ctx, monkeypatch):
+    from saas.extensions import limiter
+
+    _tenant, _made, token = _one_person()
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(type(limiter.limiter), "test", unreachable)
+    monkeypatch.setattr(type(limiter.limiter), "hit", unreachable)
+    assert client.get(f"/r/{token}").status_code == 200
+    assert client.get("/r/not-a-real-token-at-all").status_code == 404
