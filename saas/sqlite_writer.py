@@ -97,8 +97,9 @@ class WriterTurn:
             self.threads.release()
 
     def after_fork(self) -> None:
-        """A forked child must not share its parent's lock-file description (flock is held per
-        description): it opens its own on first use."""
+        """A forked child starts with no waiters and must not share its parent's lock-file
+        description (flock is held per description): it opens its own on first use."""
+        self.threads = FairLock()
         self._fd = None
 
 
@@ -122,7 +123,6 @@ def _after_fork_in_child() -> None:
     _turns_guard = threading.Lock()
     for turn in _turns.values():
         turn.after_fork()
-        turn.threads = FairLock()
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -26,6 +26,7 @@ invitation's tenant becomes the current tenant for the rest of the request.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -197,23 +198,24 @@ class Found:
 UNKNOWN_TOKEN_RATE = parse_rate(UNKNOWN_TOKEN_LIMIT)
 
 
-def _check_guessing() -> None:
-    """Refuse (429) an address that has tried too many unknown tokens in the last minute. If the
-    limiter's storage (Redis) is unreachable, people can still answer: it is logged, not raised."""
+def _unknown_tokens(count: Callable[..., bool]) -> bool:
+    """Test or hit this address's unknown-token count. If the limiter's storage (Redis) is
+    unreachable, people can still answer: it is logged and the request allowed."""
     try:
-        allowed = limiter.limiter.test(UNKNOWN_TOKEN_RATE, "survey-token", get_remote_address())
+        return count(UNKNOWN_TOKEN_RATE, "survey-token", get_remote_address())
     except Exception:
         log.warning("survey-token rate limit storage unreachable", exc_info=True)
-        return
-    if not allowed:
+        return True
+
+
+def _check_guessing() -> None:
+    """Refuse (429) an address that has tried too many unknown tokens in the last minute."""
+    if not _unknown_tokens(limiter.limiter.test):
         raise TooManyRequests(retry_after=60)
 
 
 def _count_unknown_token() -> None:
-    try:
-        limiter.limiter.hit(UNKNOWN_TOKEN_RATE, "survey-token", get_remote_address())
-    except Exception:
-        log.warning("survey-token rate limit storage unreachable", exc_info=True)
+    _unknown_tokens(limiter.limiter.hit)
 
 
 @limiter.request_filter

@@ -282,16 +282,15 @@ def record(submission: Submission, survey: Survey, checked: Checked, now: dateti
     the write lock (SQLite) or the invitation's row lock (PostgreSQL) only for the statements.
     Returns False (and stores nothing) when the invitation was already used or the round closed.
     """
-    customer = submission.kind == "customer"
-    response = {
+    response = {  # customer, segment and process are None for employees (submission_of)
         "id": random_response_id(),
         "round_id": submission.round_id,
         "audience": submission.kind,
         "team_id": submission.team_id,
-        "customer_id": submission.customer_id if customer else None,
-        "segment": submission.segment if customer else None,
-        "process_id": submission.process_id if customer else None,
-        "submitted_at": now if customer else None,
+        "customer_id": submission.customer_id,
+        "segment": submission.segment,
+        "process_id": submission.process_id,
+        "submitted_at": now if submission.kind == "customer" else None,
     }
     answers = [
         {"question_id": question_id, "value": value, "text": text}
@@ -302,7 +301,7 @@ def record(submission: Submission, survey: Survey, checked: Checked, now: dateti
         for question_id, (value, _text) in checked.values.items()
     )
     cell = rollups.cell_for(
-        submission.kind, submission.team_id, response["process_id"], response["segment"]
+        submission.kind, submission.team_id, submission.process_id, submission.segment
     )
     stored = aggregates.store_response(
         submission.tenant_id, submission.invitation_id, response, answers
