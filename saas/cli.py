@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from saas import hooks
 from saas.auth.models import Membership, User
 from saas.db import tenant_context, unscoped, utcnow
 from saas.extensions import db
@@ -25,9 +24,6 @@ DEMO_USERS = (
     ("admin@demo.example", "Adam Admin", "admin"),
     ("exec@demo.example", "Eva Executive", "executive"),
 )
-# Areas extend the demo: each hook gets the demo tenant (as the current tenant) and must be
-# idempotent.
-DEMO_HOOKS: list[Callable[[Tenant], None]] = []
 
 
 def ensure_demo_member(email: str, name: str, role: str, team_id: int | None = None) -> User:
@@ -63,8 +59,8 @@ def seed_demo() -> Tenant:
         for email, name, role in DEMO_USERS:
             ensure_demo_member(email, name, role)
         db.session.flush()
-        for hook in DEMO_HOOKS:
-            hook(tenant)
+        # Areas extend the demo: each hook gets the demo tenant (current) and is idempotent.
+        hooks.run("demo", tenant)
         db.session.commit()
     return tenant
 

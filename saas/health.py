@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Flask, jsonify
 from sqlalchemy import String, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -46,3 +46,7 @@ def healthz():  # type: ignore[no-untyped-def]
         status = "ok" if age < HEARTBEAT_STALE_SECONDS else "stale"
         worker = {"status": status, "last_beat": beat.beat_at.isoformat(), "age_seconds": int(age)}
     return jsonify(status="ok", database="ok", worker=worker)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

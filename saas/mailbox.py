@@ -9,7 +9,7 @@ from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, Flask, abort, current_app, render_template
 from werkzeug.wrappers import Response
 
 bp = Blueprint("mailbox", __name__, url_prefix="/dev/mailbox")
@@ -72,3 +72,7 @@ def show_html(name: str) -> Response:
         "sandbox; default-src 'none'; img-src data: 'self'; style-src 'unsafe-inline'"
     )
     return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -20,6 +20,7 @@ from flask import Flask, current_app, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.exceptions import TaskLockedException
 
+from saas import hooks
 from saas.config import instance_path
 from saas.db import tenant_context, utcnow
 
@@ -41,13 +42,6 @@ def _make_huey() -> Huey:
 
 huey: Huey = _make_huey()
 _worker_app: Flask | None = None
-TICK_HOOKS: list[Callable[[datetime], None]] = []
-
-
-def register_tick(hook: Callable[[datetime], None]) -> Callable[[datetime], None]:
-    """Areas register what the periodic tick should do when it is due."""
-    TICK_HOOKS.append(hook)
-    return hook
 
 
 def worker_app() -> Flask:
@@ -118,7 +112,7 @@ def run_tick(now: datetime | None = None) -> None:
 
     now = now or utcnow()
     record_heartbeat("tick", now)
-    for hook in TICK_HOOKS:
+    for hook in hooks.of("tick"):
         try:
             hook(now)
         except Exception:

@@ -7,47 +7,44 @@ from typing import Any
 from flask import Flask, g, request
 from sqlalchemy import select
 
-from saas import errors, i18n
+from saas import auth, errors, health, i18n, mailbox, tenancy
+from saas.areas import Area, init_areas
 from saas.db import configure_sqlite, reset_read_only, set_read_only
 from saas.extensions import db, login_manager
-from saas.importing import import_optional
 from saas.tenancy import resolve
+from tenants import api, dashboard, demo, people, pulses, scoring, surveys
 
-# Every blueprint, in one list: "module:attribute". Areas add themselves here.
-BLUEPRINTS = (
-    "saas.health:bp",
-    "saas.auth.views:bp",
-    "saas.tenancy.views:bp",
-    "saas.mailbox:bp",
-    "saas.billing.views:bp",
-    "saas.platform.views:bp",
-    "tenants.api.views:bp",
-    "tenants.people.views:bp",
-    "tenants.surveys.views:bp",
-    "tenants.pulses.views:bp",
-    "tenants.pulses.round_views:bp",
-    "tenants.pulses.respond:bp",
-    "tenants.dashboard.views:bp",
-    "tenants.reports.views:bp",
+# The one list of areas, in order: each area's ``init_app`` registers what its record says
+# (tests/test_areas.py holds them equal). This is the composition root, the one place in
+# ``saas/`` that names ``tenants/``. The API is last: every area has added its endpoints to the
+# /api/v1 blueprint before it is registered.
+AREAS: tuple[Area, ...] = (
+    Area(health, blueprints=("health",)),
+    Area(auth, blueprints=("auth",)),
+    Area(tenancy, blueprints=("tenancy",), cli=("tenants",)),
+    Area(mailbox, blueprints=("mailbox",)),
+    Area(people, blueprints=("people",), hooks=(("demo", "tenants.people.demo.seed_demo_people"),)),
+    Area(
+        surveys,
+        blueprints=("surveys",),
+        hooks=(("onboarding", "tenants.surveys.service.seed_bank"),),
+    ),
+    Area(
+        pulses,
+        blueprints=("pulses", "respond", "rounds"),
+        hooks=(
+            ("onboarding", "tenants.pulses.programs.create_default_programs"),
+            ("timezone_changed", "tenants.pulses.programs.reschedule_all"),
+            ("tick", "tenants.pulses.scheduler.tick"),
+            ("tick", "tenants.pulses.dispatch.dispatch_tick"),
+            ("demo", "tenants.pulses.programs.seed_demo"),
+        ),
+    ),
+    Area(scoring, hooks=(("tick", "tenants.scoring.tasks.store_counts_of_complete_periods"),)),
+    Area(dashboard, blueprints=("dashboard",)),
+    Area(demo, cli=("demo",), hooks=(("demo", "tenants.dashboard.demo.seed_history"),)),
+    Area(api, blueprints=("api",), cli=("api-keys",)),
 )
-
-# CLI groups: "module:attribute" of click groups registered on ``flask --app wsgi``.
-CLI_GROUPS = (
-    "saas.cli:demo_cli",
-    "tenants.api.cli:api_keys_cli",
-    "saas.cli:tenants_cli",
-)
-
-# Modules imported for their side effects: models (for metadata) and tick hooks.
-MODULES = ("saas.models", "tenants.scoring.tasks")
-
-
-def _import(path: str) -> Any:
-    module_name, _, attribute = path.partition(":")
-    module = import_optional(module_name)
-    if module is None:
-        return None  # an area not built yet
-    return getattr(module, attribute) if attribute else module
 
 
 def _load_user(user_id: str) -> Any:
@@ -75,8 +72,6 @@ def app_view(endpoint: str | None) -> Any:
 
 
 def init_app(app: Flask) -> None:
-    for path in MODULES:
-        _import(path)
     with app.app_context():
         configure_sqlite(db.engine)
     login_manager.init_app(app)
@@ -87,14 +82,7 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     app.url_value_preprocessor(_mark_read_only)  # first: before anything touches the database
     resolve.init_app(app)
-    for path in BLUEPRINTS:
-        blueprint = _import(path)
-        if blueprint is not None:
-            app.register_blueprint(blueprint)
-    for path in CLI_GROUPS:
-        group = _import(path)
-        if group is not None:
-            app.cli.add_command(group)
+    init_areas(app, AREAS)
     errors.init_app(app)
 
     from saas import templating

@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Callable
 
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 
+from saas import hooks
 from saas.db import tenant_context, unscoped
 from saas.extensions import db
 from saas.tenancy.models import Tenant
@@ -17,10 +17,6 @@ from saas.tenancy.models import Tenant
 RESERVED_SLUGS = frozenset({"api", "admin", "platform", "static", "new", "t", "r", "www"})
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_SIDE = 600
-# Areas register what a new tenant starts with (default programs, ...).
-ONBOARDING_HOOKS: list[Callable[[Tenant], None]] = []
-# Areas register what must follow a change of the tenant's time zone (rescheduling programs).
-TIMEZONE_CHANGED_HOOKS: list[Callable[[Tenant], object]] = []
 
 
 class InvalidLogo(ValueError):
@@ -64,8 +60,7 @@ def create_tenant(
     db.session.add(tenant)
     db.session.flush()
     with tenant_context(tenant.id):
-        for hook in ONBOARDING_HOOKS:
-            hook(tenant)
+        hooks.run("onboarding", tenant)  # what areas give a new tenant (saas.hooks)
         db.session.flush()
     return tenant
 

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from saas import audit, mail
+from saas import audit, hooks, mail
 from saas.audit import AuditEvent
 from saas.auth import forms as auth_forms
 from saas.auth import service as auth_service
@@ -29,7 +29,6 @@ from saas.tenancy import forms
 from saas.tenancy.models import Tenant
 from saas.tenancy.resolve import current_tenant, get_or_404, roles
 from saas.tenancy.service import (
-    TIMEZONE_CHANGED_HOOKS,
     InvalidLogo,
     contrast_text_color,
     reencode_logo,
@@ -59,8 +58,7 @@ def settings() -> Response | str:
         form.populate_obj(tenant)
         tenant.accent_color = tenant.accent_color.lower()
         if tenant.timezone != old_timezone:
-            for hook in TIMEZONE_CHANGED_HOOKS:
-                hook(tenant)
+            hooks.run("timezone_changed", tenant)
         audit.record("settings_changed", actor=current_user)
         db.session.commit()
         flash(_("Settings saved."), "success")

@@ -9,7 +9,6 @@ from werkzeug.exceptions import HTTPException
 
 from saas.db import reset_current_tenant, set_current_tenant, unscoped
 from saas.extensions import csrf, db, limiter
-from saas.importing import import_optional
 from saas.tenancy.models import Tenant
 from tenants.api import openapi, service
 from tenants.api.errors import ApiError, json_error
@@ -17,14 +16,7 @@ from tenants.api.errors import ApiError, json_error
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, not cookies: no CSRF to forge (docs/decisions.md)
 
-# Areas that add endpoints to this blueprint.
-AREA_MODULES = (
-    "tenants.people.api",
-    "tenants.pulses.api",
-    "tenants.pulses.round_api",
-    "tenants.scoring.api",
-    "tenants.dashboard.api",
-)
+# Areas add endpoints to this blueprint from their own ``init_app`` (saas/wiring.py lists them).
 
 
 def _api_key_identity() -> str:
@@ -117,7 +109,3 @@ def me():  # type: ignore[no-untyped-def]
             "locale": tenant.locale,
         }
     )
-
-
-for _module in AREA_MODULES:
-    import_optional(_module)

@@ -1,6 +1,6 @@
 """The demo's history: six quarters of pulses, generated through the real model, with a story.
 
-``seed_history`` is a ``saas.cli.DEMO_HOOKS`` entry that runs after the people and the programs
+``seed_history`` is a ``demo`` hook (``saas.hooks``) that runs after the people and the programs
 of the demo exist (it adds them itself when they do not). For every month from the first month
 of the quarter six quarters ago up to now it creates:
 
@@ -36,21 +36,20 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from saas.cli import DEMO_HOOKS
 from saas.db import utcnow
 from saas.extensions import db
-from saas.importing import import_optional
 from saas.tenancy.models import Tenant
+from tenants.people import demo as people_demo
 from tenants.people.models import Customer, Employee, Team
 from tenants.pulses import launch, schedule
+from tenants.pulses import programs as programs_module
 from tenants.pulses.models import Interaction, Invitation, Process, Program, Round
 from tenants.scoring import aggregates
+from tenants.surveys import service as surveys_service
 from tenants.surveys.models import Answer, Question, Response, RoundQuestion
 
 # The people and the programs come first: importing their modules registers their hooks
 # before this one (hooks run in list order).
-import_optional("tenants.people.demo")
-import_optional("tenants.pulses.programs")
 
 QUARTERS = 6  # full quarters of history before the current one
 SEED = 3  # employees (chosen so the story reads cleanly with the demo people)
@@ -277,55 +276,10 @@ class Org:
 
 def _ensure_people(tenant: Tenant) -> None:
     if db.session.scalar(select(Employee.id).limit(1)) is None:
-        people = import_optional("tenants.people.demo")
-        if people is not None:
-            people.seed_demo_people(tenant)
-        else:
-            _fallback_people()
+        people_demo.seed_demo_people(tenant)
     if db.session.scalar(select(Team.id).where(Team.name == SMALL)) is None:
         _small_team(tenant)
     db.session.flush()
-
-
-def _fallback_people() -> None:
-    """A small org when the people area's demo is not there: teams and employees."""
-    rng = random.Random(SEED + 1)
-    tree = (
-        ("Operations", None, 3),
-        (RISING, "Operations", 40),
-        (DECLINING, "Operations", 30),
-        ("Sales", None, 40),
-        ("Product", None, 45),
-        ("People", None, 10),
-    )
-    ids: dict[str, int] = {}
-    for name, parent, _ in tree:
-        team = Team(name=name, parent_id=ids.get(parent) if parent else None)
-        db.session.add(team)
-        db.session.flush()
-        ids[name] = team.id
-    n = 0
-    for name, _, size in tree:
-        for _i in range(size):
-            n += 1
-            db.session.add(
-                Employee(
-                    email=f"employee{n}@acme-demo.example",
-                    name=f"Employee {n}",
-                    team_id=ids[name],
-                    locale="es" if rng.random() < 0.5 else "en",
-                )
-            )
-    for i in range(1, 301):
-        segment = rng.choice(list(SEGMENT_BASE))
-        db.session.add(
-            Customer(
-                email=f"customer{i}@clientes-demo.example",
-                name=f"Customer {i}",
-                segment=segment,
-                serving_team_id=ids[RISING] if segment != "Enterprise" else ids["Sales"],
-            )
-        )
 
 
 def _small_team(tenant: Tenant) -> None:
@@ -382,12 +336,8 @@ def _load_org() -> Org:
 
 
 def _ensure_programs(tenant: Tenant) -> tuple[Program, Program, dict[str, Process]]:
-    surveys = import_optional("tenants.surveys.service")
-    if surveys is not None:
-        surveys.seed_bank(tenant)
-    programs_module = import_optional("tenants.pulses.programs")
-    if programs_module is not None:
-        programs_module.create_default_programs(tenant)
+    surveys_service.seed_bank(tenant)
+    programs_module.create_default_programs(tenant)
     found: dict[str, Program] = {}
     for program in db.session.scalars(select(Program).order_by(Program.id)):
         found.setdefault(program.kind, program)
@@ -853,7 +803,7 @@ def has_history() -> bool:
 
 
 def seed_history(tenant: Tenant, now: datetime | None = None) -> None:
-    """DEMO_HOOKS entry: six quarters of rounds, answers and rollups, with a story."""
+    """The ``demo`` hook: six quarters of rounds, answers and rollups, with a story."""
     if has_history():
         return
     now = now or utcnow()
@@ -886,8 +836,5 @@ def seed_history(tenant: Tenant, now: datetime | None = None) -> None:
     )
     _write(tenant.id, batch, open_invites)
 
-
-if seed_history not in DEMO_HOOKS:
-    DEMO_HOOKS.append(seed_history)
 
 __all__ = ["has_history", "seed_history"]

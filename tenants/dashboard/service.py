@@ -11,7 +11,7 @@ No ``request``, no ``flash``: plain functions on the current tenant.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,9 +19,10 @@ from sqlalchemy import select
 
 from saas.auth.models import MemberInvite, Membership
 from saas.extensions import db
-from saas.importing import import_optional
 from tenants.people.models import Employee, Team
+from tenants.pulses import programs
 from tenants.pulses.models import Program, Round
+from tenants.scoring import service as scoring_service
 from tenants.scoring.anonymity import DEFAULT_THRESHOLD
 from tenants.scoring.figures import Dashboard, GroupFigures
 
@@ -55,17 +56,9 @@ def empty_dashboard(team_id: int | None = None, threshold: int = DEFAULT_THRESHO
     )
 
 
-def _scoring_dashboard() -> Callable[..., Dashboard] | None:
-    module = import_optional("tenants.scoring.service")
-    return getattr(module, "dashboard", None) if module is not None else None
-
-
 def figures(tenant_id: int, period: str | None = None, team_id: int | None = None) -> Dashboard:
     """The one call to the scoring service: released figures for one period and scope."""
-    dashboard = _scoring_dashboard()
-    if dashboard is None:  # the scoring service is not built yet: nothing to show
-        return empty_dashboard(team_id)
-    return dashboard(tenant_id, period=period, team_id=team_id)
+    return scoring_service.dashboard(tenant_id, period=period, team_id=team_id)
 
 
 def clean_period(value: str | None) -> str | None:
@@ -189,9 +182,6 @@ def _program_reviewed() -> bool:
     """A program was started, or edited away from the defaults it was created with."""
     if _exists(select(Program.id).where(Program.started.is_(True))):
         return True
-    programs = import_optional("tenants.pulses.programs")
-    if programs is None:
-        return False
     for program in db.session.scalars(select(Program)):
         defaults = (
             programs.EMPLOYEE_DEFAULTS if program.kind == "employee" else programs.CUSTOMER_DEFAULTS

@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from saas.cli import DEMO_HOOKS
 from saas.extensions import db
 from saas.tenancy.models import Tenant
 from tenants.people.models import Customer, Employee
@@ -118,7 +117,7 @@ def demo_customers() -> list[dict[str, Any]]:
 
 
 def seed_demo_people(tenant: Tenant) -> None:
-    """DEMO_HOOKS entry: add whichever demo employees and customers are missing."""
+    """The ``demo`` hook: add whichever demo employees and customers are missing."""
     from tenants.people.imports import upsert_items
 
     for model, kind, rows in (
@@ -130,7 +129,3 @@ def seed_demo_people(tenant: Tenant) -> None:
         if missing:
             upsert_items(tenant, kind, missing)
     db.session.flush()
-
-
-if seed_demo_people not in DEMO_HOOKS:
-    DEMO_HOOKS.append(seed_demo_people)

@@ -51,7 +51,7 @@ from sqlalchemy.orm import Session
 from saas.db import require_tenant_id, tenant_context, unscoped, utcnow
 from saas.extensions import db
 from saas.mail import PermanentFailure, TemporaryFailure
-from saas.tasks import register_tick, task_app_context, tenant_task
+from saas.tasks import task_app_context, tenant_task
 from saas.tenancy.models import Tenant
 from tenants.pulses.invitation_mail import (
     Bounce,
@@ -543,7 +543,6 @@ def tenants_with_open_rounds(now: datetime) -> list[int]:
     return tenant_ids
 
 
-@register_tick
 def dispatch_tick(now: datetime) -> None:
     """Every minute: deliver what is due; then, per tenant with open rounds, send the reminders
     that are due and blur the order of answers (``submit.blur_answer_order``)."""

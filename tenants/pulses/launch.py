@@ -25,7 +25,6 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import func, inspect, select
 
 from saas.extensions import db
-from saas.importing import import_optional
 from saas.tenancy.models import Tenant
 from tenants.people.models import Customer, Employee, Team
 from tenants.pulses import schedule, tokens
@@ -220,13 +219,12 @@ def _next_number(program: Program) -> int:
 
 
 def enqueue_dispatch(round_: Round) -> None:
-    """Hand the round to the dispatcher (``tenants.pulses.dispatch``), when it exists."""
-    dispatch = import_optional("tenants.pulses.dispatch")
-    enqueue = getattr(dispatch, "enqueue_round", None)
-    if enqueue is None:
-        return
+    """Hand the round to the dispatcher (``tenants.pulses.dispatch``)."""
+    from tenants.pulses import dispatch  # dispatch imports launch: import at call time
+
     try:
-        enqueue(round_)  # touch no attribute of the committed (expired) round before this
+        # touch no attribute of the committed (expired) round before this
+        dispatch.enqueue_round(round_)
     except Exception:  # the round is launched; the dispatcher's own tick picks it up later
         log.exception("could not enqueue the dispatch of round %s", inspect(round_).identity)
 

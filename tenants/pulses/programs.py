@@ -18,11 +18,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from saas.cli import DEMO_HOOKS
 from saas.db import utcnow
 from saas.extensions import db
 from saas.tenancy.models import Tenant
-from saas.tenancy.service import ONBOARDING_HOOKS, TIMEZONE_CHANGED_HOOKS
 from tenants.pulses import schedule
 from tenants.pulses.launch import check_teams, local_date, open_round
 from tenants.pulses.models import Process, Program, Round
@@ -92,10 +90,6 @@ def create_default_programs(tenant: Tenant) -> list[Program]:
     """One employee and one customer program, not started (the onboarding hook)."""
     have = set(db.session.scalars(select(Program.kind)))
     return [new_program(kind, tenant) for kind in ("employee", "customer") if kind not in have]
-
-
-if create_default_programs not in ONBOARDING_HOOKS:
-    ONBOARDING_HOOKS.append(create_default_programs)
 
 
 def programs(kind: str | None = None) -> list[Program]:
@@ -351,11 +345,3 @@ def seed_demo(tenant: Tenant) -> None:
             )
         )
     db.session.flush()
-
-
-if seed_demo not in DEMO_HOOKS:
-    DEMO_HOOKS.append(seed_demo)
-
-
-if reschedule_all not in TIMEZONE_CHANGED_HOOKS:
-    TIMEZONE_CHANGED_HOOKS.append(reschedule_all)

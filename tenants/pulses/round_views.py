@@ -18,10 +18,9 @@ from wtforms.validators import Length
 from saas.auth.forms import EmptyForm
 from saas.db import utcnow
 from saas.extensions import db
-from saas.importing import import_optional
 from saas.mail import MailError
 from saas.tenancy.resolve import current_tenant, get_or_404, roles
-from tenants.pulses import dispatch, invitation_mail
+from tenants.pulses import dispatch, invitation_mail, launch
 from tenants.pulses.models import Program, Round
 
 bp = Blueprint("rounds", __name__)
@@ -52,14 +51,8 @@ def round_or_404(round_id: int) -> Round:
 
 
 def close(round_: Round) -> Round:
-    """Close a round now (``launch.close_round`` when it exists). The caller commits."""
-    launch = import_optional("tenants.pulses.launch")
-    now = utcnow()
-    if launch is not None and hasattr(launch, "close_round"):
-        return launch.close_round(round_, now)
-    if round_.status != "closed":
-        round_.status, round_.closed_at = "closed", now
-    return round_
+    """Close a round now. The caller commits."""
+    return launch.close_round(round_, utcnow())
 
 
 @bp.route("/t/<slug>/rounds")

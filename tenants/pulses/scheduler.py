@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 
 from saas.db import tenant_context, unscoped
 from saas.extensions import db
-from saas.tasks import TICK_HOOKS, register_tick, task_app_context
+from saas.tasks import task_app_context
 from saas.tenancy.models import Tenant
 from tenants.pulses import launch, programs
 from tenants.pulses.models import Program, Round
@@ -146,7 +146,3 @@ def tick(now: datetime) -> None:
     close_due_rounds(now)
     launch_due_rounds(now)
     sample_customers(now)
-
-
-if tick not in TICK_HOOKS:
-    register_tick(tick)

@@ -36,13 +36,13 @@ from sqlalchemy import or_, select, update
 
 from saas.db import require_tenant_id
 from saas.extensions import db
-from saas.importing import import_optional
 from tenants.people.models import Customer
 from tenants.pulses import aggregates
 from tenants.pulses.lookup import InvitationFacts, RoundFacts
 from tenants.pulses.models import Interaction, Invitation, Round
 from tenants.scoring import rollups
 from tenants.surveys import bank
+from tenants.surveys import service as surveys_service
 from tenants.surveys.models import Question, RoundQuestion, random_response_id
 
 COMMENT_MAX = 2000
@@ -179,9 +179,7 @@ def survey_items(round_: Round | RoundFacts, lang: str) -> Survey:
     regular = [q for q in questions if not q.purpose_map]
     mapped = [q for q in questions if q.purpose_map]
     if round_.include_purpose_map and not mapped:
-        surveys = import_optional("tenants.surveys.service")
-        if surveys is not None:
-            mapped = surveys.active_questions("employee", purpose_map=True)
+        mapped = surveys_service.active_questions("employee", purpose_map=True)
     order = {f.key: i for i, f in enumerate(bank.PURPOSE_MAP_FIELDS)}
     mapped.sort(key=lambda q: order.get(q.key.removeprefix(PURPOSE_MAP_PREFIX), 99))
     return Survey(

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from saas.db import tenant_context, unscoped
 from saas.extensions import db
-from saas.tasks import register_tick
 from saas.tenancy.models import Tenant
 from tenants.scoring import service
 
@@ -26,6 +25,3 @@ def store_counts_of_complete_periods(now: datetime) -> None:
             db.session.commit()
         if stored:
             log.info("stored counts", extra={"fields": {"tenant_id": tenant_id, "periods": stored}})
-
-
-register_tick(store_counts_of_complete_periods)

@@ -16,7 +16,6 @@ from sqlalchemy import exists, func, select
 from saas.db import utcnow
 from saas.extensions import db
 from saas.tenancy.models import Tenant
-from saas.tenancy.service import ONBOARDING_HOOKS
 from tenants.surveys import bank
 from tenants.surveys.models import Answer, Question, RoundQuestion
 
@@ -84,10 +83,6 @@ def seed_bank(tenant: Tenant | None = None) -> int:
     db.session.add_all(rows)
     db.session.flush()
     return len(rows)
-
-
-if seed_bank not in ONBOARDING_HOOKS:
-    ONBOARDING_HOOKS.append(seed_bank)
 
 
 # -- reading ----------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def figures(monkeypatch):
             return self.dashboard
 
     fake = Fake()
-    monkeypatch.setattr(service, "_scoring_dashboard", lambda: fake)
+    monkeypatch.setattr(service.scoring_service, "dashboard", fake)
     return fake
 
 

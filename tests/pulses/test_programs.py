@@ -325,10 +325,10 @@ def test_the_openapi_document_declares_the_pulse_endpoints(client, ctx):
 
 
 def test_the_demo_hook_is_idempotent(ctx):
-    from saas.cli import DEMO_HOOKS
+    from saas import hooks
     from tenants.pulses.models import Process
 
-    assert programs.seed_demo in DEMO_HOOKS
+    assert programs.seed_demo in hooks.of("demo")
     tenant = madrid_tenant()
     with tenant_context(tenant.id):
         programs.seed_demo(tenant)

@@ -7,9 +7,10 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from saas import hooks
 from saas.db import tenant_context, unscoped
 from saas.extensions import db
-from saas.tasks import TICK_HOOKS, run_tick
+from saas.tasks import run_tick
 from tenants.pulses import launch, programs, scheduler
 from tenants.pulses.models import Invitation, Program, Round
 from tests.pulses.test_support import add_customer, add_employee, at, madrid_tenant, program_of
@@ -43,7 +44,7 @@ def _rounds(tenant) -> list[Round]:  # type: ignore[no-untyped-def]
 
 
 def test_the_tick_is_registered(ctx):
-    assert scheduler.tick in TICK_HOOKS
+    assert scheduler.tick in hooks.of("tick")
 
 
 def test_a_due_round_launches_once_and_the_schedule_moves_across_dst(ctx):
