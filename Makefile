@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install translations migrate seed run worker web test test-sqlite test-postgres browser lint format bench clean
+.PHONY: install translations migrate seed run worker web test test-quick test-sqlite test-postgres browser lint format bench clean
 
 $(STAMP): requirements.lock requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -45,12 +45,18 @@ browser:
 	    || echo "Could not install chromium: browser tests will be skipped (or fail under CI=true)"; \
 	fi
 
+# Everything on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set (that pass runs
+# only the tests that use the shared database: tests/conftest.py deselects the rest).
 test: install browser
 	$(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
 	  TEST_ON_POSTGRES=1 $(BIN)/python -m pytest -m "not browser"; \
 	fi
+
+# A developer's quick run: SQLite only, without the slow tests and the browser.
+test-quick: install
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 lint: install
 	$(BIN)/ruff check .

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import smtplib
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,17 +25,12 @@ from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import PG_SERVER, free_port, pg_admin, postgres_available, wait_for_port  # noqa: E402
+
 os.environ.setdefault("HUEY_IMMEDIATE", "1")
 os.environ.setdefault("INSTANCE_PATH", tempfile.mkdtemp(prefix="op-bench-dispatch-"))
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 TARGET = 0.5
 REPEATS = 3
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_sink() -> tuple[subprocess.Popen, int]:
@@ -55,13 +49,8 @@ def start_sink() -> tuple[subprocess.Popen, int]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process, port
-        except OSError:
-            time.sleep(0.05)
+    if wait_for_port(port, 10, 0.05):
+        return process, port
     raise RuntimeError("the SMTP sink did not start")
 
 
@@ -76,14 +65,6 @@ def plain_smtplib(sender: str, port: int, prebuilt: list[tuple[str, bytes]]) -> 
     return rate
 
 
-def pg_available() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=0.5).close()
-        return True
-    except OSError:
-        return False
-
-
 def run(backend: str, count: int, port: int) -> tuple[float, float]:
     from flask_migrate import upgrade
     from sqlalchemy import insert, select, update
@@ -94,21 +75,20 @@ def run(backend: str, count: int, port: int) -> tuple[float, float]:
     from saas.extensions import db
     from saas.tenancy.service import create_tenant
     from tenants.people.models import Employee
-    from tenants.pulses import dispatch, launch
-    from tenants.pulses.invitation_mail import RawTransport, Templates
     from tenants.pulses.models import Invitation, Program, Round
-    from tenants.pulses.tokens import token_for
+    from tenants.pulses.outbox import delivery, tasks
+    from tenants.pulses.outbox.invitation_mail import Templates
+    from tenants.pulses.outbox.smtp import RawTransport
+    from tenants.pulses.outbox.tokens import token_for
+    from tenants.pulses.rounds import launch
 
     folder = Path(tempfile.mkdtemp(prefix=f"op-bench-{backend}-"))
     if backend == "sqlite":
         url = f"sqlite:///{folder / 'bench.db'}"
     else:
-        import psycopg
-
         name = f"op_dispatch_bench_{os.getpid()}"
-        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
+        pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pg_admin(f'CREATE DATABASE "{name}"')
         url = f"{PG_SERVER}/{name}"
     settings = load_settings(
         {
@@ -144,7 +124,7 @@ def run(backend: str, count: int, port: int) -> tuple[float, float]:
                     db.session.add(program)
                 program.audience_team_ids = None
                 db.session.commit()
-                with mock.patch.object(dispatch, "enqueue_round", lambda round_: None):
+                with mock.patch.object(tasks, "enqueue_round", lambda round_: None):
                     round_ = launch.launch_round(program, utcnow())
                 round_id = round_.id
                 # The baseline's messages: the very bytes the dispatcher will build.
@@ -179,7 +159,7 @@ def run(backend: str, count: int, port: int) -> tuple[float, float]:
                     db.session.commit()
                     started = time.perf_counter()
                     with RawTransport(smtp) as transport:
-                        report = dispatch.deliver_due(round_id=round_id, transport=transport)
+                        report = delivery.deliver_due(round_id=round_id, transport=transport)
                     ours_runs.append(report.sent / (time.perf_counter() - started))
                     assert report.sent == count, report
                 baseline_runs.append(plain_smtplib(settings.mail_from, port, prebuilt))
@@ -189,10 +169,7 @@ def run(backend: str, count: int, port: int) -> tuple[float, float]:
             db.session.remove()
             db.engine.dispose()
         if backend == "postgresql":
-            import psycopg
-
-            with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main() -> int:
@@ -200,7 +177,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
-    backends = [b for b in args.backends.split(",") if b != "postgresql" or pg_available()]
+    backends = [b for b in args.backends.split(",") if b != "postgresql" or postgres_available()]
     sink, port = start_sink()
     failed = False
     try:

@@ -21,16 +21,18 @@ import json
 import os
 import random
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+sys.path.insert(0, str(ROOT))
+from bench.common import PG_SERVER, pg_admin, postgres_available  # noqa: E402
+
 PG_BENCH_DB = "op_people_bench"
 TARGET = 5_000  # rows per second
 
@@ -87,7 +89,6 @@ def child(backend: str, rows: int, database_url: str) -> dict:
         HUEY_IMMEDIATE="1",
     )
     os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(ROOT))
     import logging
 
     from flask_migrate import upgrade
@@ -97,8 +98,9 @@ def child(backend: str, rows: int, database_url: str) -> dict:
     from saas.db import tenant_context, utcnow
     from saas.extensions import db
     from saas.tenancy.service import create_tenant
-    from tenants.people import imports, tasks
-    from tenants.people.models import Employee
+    from tenants.people import tasks
+    from tenants.people.imports import jobs
+    from tenants.people.models import Employee, ImportJob
 
     logging.disable(logging.INFO)
     app = create_app()
@@ -112,6 +114,27 @@ def child(backend: str, rows: int, database_url: str) -> dict:
             tenant.plan = "growth"  # 100,000 seats
             db.session.commit()
             return tenant.id
+
+        def new_job() -> int:
+            """A stored import of the HR file. The tasks use their own session: ours holds no
+            transaction while they run (on SQLite an open one would hold the write lock), and
+            is expired before reading."""
+            with file.open("rb") as upload:
+                job = jobs.create_job("employees", upload, "hr.csv")
+            db.session.flush()
+            job_id = job.id
+            db.session.commit()
+            return job_id
+
+        def timed(
+            task: Callable[[int, int], object], tenant_id: int, job_id: int
+        ) -> tuple[float, ImportJob]:
+            """Run an import task on a stored job: its seconds, and the job as it left it."""
+            started = time.perf_counter()
+            task(tenant_id, job_id)
+            seconds = time.perf_counter() - started
+            db.session.expire_all()
+            return seconds, db.session.get(ImportJob, job_id)
 
         # Baseline: parse the same file and executemany a plain INSERT, no checks.
         baseline_tenant = new_tenant("Baseline")
@@ -149,28 +172,14 @@ def child(backend: str, rows: int, database_url: str) -> dict:
         tenant_id = new_tenant("Bench")
         rss_before = peak_rss_mb()
         with tenant_context(tenant_id):
-            # The tasks use their own session: ours holds no transaction while they run (on
-            # SQLite an open one would hold the write lock), and is expired before reading.
-            with file.open("rb") as upload:
-                job = imports.create_job("employees", upload, "hr.csv")
-            db.session.flush()
-            job_id = job.id
-            db.session.commit()
-            started = time.perf_counter()
-            tasks.preview_import(tenant_id, job_id)
-            preview_seconds = time.perf_counter() - started
-            db.session.expire_all()
-            job = db.session.get(type(job), job_id)
+            job_id = new_job()
+            preview_seconds, job = timed(tasks.preview_import, tenant_id, job_id)
             assert job.status == "ready", job.message
             assert job.invalid_rows == 0 and job.new_rows == rows, (job.invalid_rows, job.problems)
-            imports.confirm_job(job, skip_invalid=False, deactivate_missing=False)
+            jobs.confirm_job(job, skip_invalid=False, deactivate_missing=False)
             db.session.commit()
             db.session.close()
-            started = time.perf_counter()
-            tasks.commit_import(tenant_id, job_id)
-            commit_seconds = time.perf_counter() - started
-            db.session.expire_all()
-            job = db.session.get(type(job), job_id)
+            commit_seconds, job = timed(tasks.commit_import, tenant_id, job_id)
             assert job.status == "done", job.message
             stored = db.session.scalar(select(func.count()).select_from(Employee))
             assert stored == rows, stored
@@ -178,17 +187,13 @@ def child(backend: str, rows: int, database_url: str) -> dict:
 
         # Python heap of the streaming path: a second preview of the same file, traced.
         with tenant_context(tenant_id):
-            with file.open("rb") as upload:
-                again = imports.create_job("employees", upload, "hr.csv")
-            db.session.flush()
-            again_id = again.id
-            db.session.commit()
+            again_id = new_job()
             tracemalloc.start()
             tasks.preview_import(tenant_id, again_id)
             _current, traced_peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
             db.session.expire_all()
-            again = db.session.get(type(again), again_id)
+            again = db.session.get(ImportJob, again_id)
             assert again.unchanged_rows == rows, again.unchanged_rows
         db.session.remove()
         db.engine.dispose()
@@ -203,27 +208,12 @@ def child(backend: str, rows: int, database_url: str) -> dict:
     }
 
 
-def postgres_available() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
-
-def _pg_admin(statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
-        connection.execute(statement)
-
-
 def run(backend: str, rows: int) -> dict:
     url = ""
     if backend == "postgresql":
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
-        _pg_admin(f"CREATE DATABASE {PG_BENCH_DB}")
-        url = f"postgresql://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+        pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
+        pg_admin(f"CREATE DATABASE {PG_BENCH_DB}")
+        url = f"{PG_SERVER}/{PG_BENCH_DB}"
     try:
         output = subprocess.run(
             [sys.executable, __file__, "--child", backend, str(rows), url],
@@ -237,7 +227,7 @@ def run(backend: str, rows: int) -> dict:
         raise
     finally:
         if backend == "postgresql":
-            _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
+            pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 

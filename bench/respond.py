@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import free_port, wait_for_port  # noqa: E402
+
 os.environ.setdefault("HUEY_IMMEDIATE", "1")
 TARGET = 0.5
 GUNICORN = [
@@ -79,12 +80,6 @@ def submit(token):
 '''
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def serve(app_path: str, env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
     process = subprocess.Popen(
@@ -94,13 +89,8 @@ def serve(app_path: str, env: dict[str, str], cwd: Path) -> tuple[subprocess.Pop
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process, port
-        except OSError:
-            time.sleep(0.1)
+    if wait_for_port(port, 30, 0.1):
+        return process, port
     process.kill()
     raise RuntimeError(f"gunicorn did not start: {app_path}")
 
@@ -151,10 +141,11 @@ def setup(folder: Path, respondents: int) -> tuple[dict[str, str], list[str], di
     from saas.extensions import db
     from saas.tenancy.service import create_tenant
     from tenants.people.models import Employee
-    from tenants.pulses import dispatch, launch
     from tenants.pulses.models import Invitation, Program, Round
-    from tenants.pulses.submit import survey_items
-    from tenants.pulses.tokens import token_for
+    from tenants.pulses.outbox import tasks
+    from tenants.pulses.outbox.tokens import token_for
+    from tenants.pulses.respondent.submit import survey_items
+    from tenants.pulses.rounds import launch
 
     env = {
         "INSTANCE_PATH": str(folder),
@@ -183,7 +174,7 @@ def setup(folder: Path, respondents: int) -> tuple[dict[str, str], list[str], di
             )
             program = db.session.scalar(select(Program).where(Program.kind == "employee"))
             db.session.commit()
-            with mock.patch.object(dispatch, "enqueue_round", lambda round_: None):
+            with mock.patch.object(tasks, "enqueue_round", lambda round_: None):
                 round_ = launch.launch_round(program, utcnow())
             round_ = db.session.get(Round, round_.id)
             survey = survey_items(round_, "en")

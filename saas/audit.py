@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.db import Base, TenantScoped, utcnow
@@ -56,3 +57,27 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the current tenant's audit log, newest first."""
+
+    events: list[AuditEvent]
+    page: int
+    pages: int
+    total: int
+
+
+def page_of_events(page: int, size: int) -> AuditPage:
+    from saas.extensions import db
+
+    page = max(page, 1)
+    total = db.session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    events = db.session.scalars(
+        select(AuditEvent)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(size)
+        .offset((page - 1) * size)
+    ).all()
+    return AuditPage(list(events), page, max((total + size - 1) // size, 1), total)

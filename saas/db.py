@@ -12,7 +12,6 @@ How isolation works (see docs/decisions.md):
 from __future__ import annotations
 
 import contextvars
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -217,10 +216,6 @@ def _refuse_foreign_rows(session: Session, instance: Any) -> None:
     tenant_id = _current_tenant.get()
     if tenant_id is not None and instance.tenant_id not in (None, tenant_id):
         raise CrossTenantWrite(f"{type(instance).__name__} of another tenant was loaded")
-
-
-def new_public_id() -> str:
-    return uuid.uuid4().hex
 
 
 def configure_sqlite(engine: Engine) -> None:

@@ -1,14 +1,26 @@
-"""Branded error pages for people; JSON errors for the API."""
+"""Branded error pages for people; JSON errors for the API.
+
+The JSON error body, ``{"error": {"code", "message", "details"}}``, is the shell's: every
+error under ``/api/`` (a route that does not exist, a method not allowed, an area's own
+``ApiError``, an unexpected exception) answers in that one shape.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger("outcome_pulse.errors")
+
+
+def json_error(status: int, code: str, message: str, details: Any = None) -> tuple[Response, int]:
+    """The API's error answer: ``{"error": {"code", "message", "details"}}`` with ``status``."""
+    body: dict[str, Any] = {"code": code, "message": message, "details": details or []}
+    return jsonify(error=body), status
 
 
 def _wants_json() -> bool:
@@ -19,10 +31,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         if _wants_json():
-            from tenants.api.errors import json_error
-
             return json_error(
-                error.code or 500, error.name.lower().replace(" ", "_"), error.description
+                error.code or 500,
+                (error.name or "error").lower().replace(" ", "_"),
+                error.description or "",
             )
         template = (
             f"errors/{error.code}.html" if error.code in (403, 404, 429) else "errors/generic.html"
@@ -37,7 +49,5 @@ def init_app(app: Flask) -> None:
     def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
         log.exception("unhandled error")
         if _wants_json():
-            from tenants.api.errors import json_error
-
             return json_error(500, "internal_error", "Something went wrong on our side.")
         return render_template("errors/500.html", error=InternalServerError()), 500

@@ -3,7 +3,8 @@
 - ``onboarding(tenant)``: what a new tenant starts with;
 - ``timezone_changed(tenant)``: after a tenant's time zone changed;
 - ``tick(now)``: periodic work, run every minute by the worker under a lock;
-- ``demo(tenant)``: what ``flask --app wsgi demo seed`` adds (idempotent), in area order.
+- ``team_choices()``: the ``(id, label)`` options for a team lead's team on the members page,
+  answered by the area that owns teams (so the shell names no area).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-POINTS = ("onboarding", "timezone_changed", "tick", "demo")
+POINTS = ("onboarding", "timezone_changed", "tick", "team_choices")
 _KEY = "outcome_pulse.hooks"
 
 

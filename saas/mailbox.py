@@ -30,6 +30,16 @@ def _read(path: Path) -> EmailMessage:
     return email.message_from_bytes(path.read_bytes(), policy=policy.default)  # type: ignore[return-value]
 
 
+def _message(name: str) -> EmailMessage:
+    """The outbox message ``name``; a name not of the outbox's form, or no such file, is a 404."""
+    if not NAME.match(name):
+        abort(404)
+    path = _outbox() / name
+    if not path.exists():
+        abort(404)
+    return _read(path)
+
+
 @bp.route("/")
 def index() -> str:
     files = sorted(_outbox().glob("*.eml"), reverse=True)[:200]
@@ -39,12 +49,7 @@ def index() -> str:
 
 @bp.route("/<name>")
 def show(name: str) -> str:
-    if not NAME.match(name):
-        abort(404)
-    path = _outbox() / name
-    if not path.exists():
-        abort(404)
-    message = _read(path)
+    message = _message(name)
     text_part = message.get_body(preferencelist=("plain",))
     html_part = message.get_body(preferencelist=("html",))
     return render_template(
@@ -59,12 +64,7 @@ def show(name: str) -> str:
 @bp.route("/<name>/html")
 def show_html(name: str) -> Response:
     """The HTML part in a sandboxed response: no scripts, and nothing it links can run."""
-    if not NAME.match(name):
-        abort(404)
-    path = _outbox() / name
-    if not path.exists():
-        abort(404)
-    html_part = _read(path).get_body(preferencelist=("html",))
+    html_part = _message(name).get_body(preferencelist=("html",))
     if html_part is None:
         abort(404)
     response = Response(html_part.get_content(), mimetype="text/html")

@@ -91,21 +91,6 @@ def tenant_task(**task_options: Any) -> Callable[[F], Any]:
     return decorate
 
 
-def platform_task(**task_options: Any) -> Callable[[F], Any]:
-    """A Huey task that is not about one tenant (it opts out of scoping itself if it must)."""
-
-    def decorate(fn: F) -> Any:
-        @huey.task(**task_options)
-        @wraps(fn)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            with task_app_context():
-                return fn(*args, **kwargs)
-
-        return run
-
-    return decorate
-
-
 def run_tick(now: datetime | None = None) -> None:
     """Record a heartbeat and do whatever is due. Safe to call from tests directly."""
     from saas.health import record_heartbeat

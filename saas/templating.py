@@ -16,13 +16,12 @@ NAVIGATION: list[tuple[str, Any, frozenset[str], tuple[str, ...]]] = [
     ("dashboard.home", _l("Dashboard"), MEMBERS, ("dashboard.",)),
     ("people.employees", _l("People"), MANAGERS, ("people.",)),
     ("pulses.programs", _l("Pulses"), MANAGERS, ("pulses.", "surveys.", "rounds.")),
-    ("reports.index", _l("Reports"), frozenset({"owner", "admin", "executive"}), ("reports.",)),
     ("tenancy.members", _l("Members"), MANAGERS, ("tenancy.members", "tenancy.change_role")),
     (
         "tenancy.settings",
         _l("Settings"),
         MANAGERS,
-        ("tenancy.settings", "tenancy.upload_logo", "tenancy.api_keys", "tenancy.audit_log"),
+        ("tenancy.settings", "tenancy.upload_logo", "api_keys.", "tenancy.audit_log"),
     ),
 ]
 
@@ -47,7 +46,7 @@ def init_app(app: Flask) -> None:
             nav = [
                 (endpoint, label, here.startswith(section))
                 for endpoint, label, allowed, section in NAVIGATION
-                if membership.role in allowed and endpoint in app.view_functions
+                if membership.role in allowed
             ]
         return {
             "navigation": nav,

@@ -23,7 +23,11 @@ AREAS: tuple[Area, ...] = (
     Area(auth, blueprints=("auth",)),
     Area(tenancy, blueprints=("tenancy",), cli=("tenants",)),
     Area(mailbox, blueprints=("mailbox",)),
-    Area(people, blueprints=("people",), hooks=(("demo", "tenants.people.demo.seed_demo_people"),)),
+    Area(
+        people,
+        blueprints=("people",),
+        hooks=(("team_choices", "tenants.people.teams.team_choices"),),
+    ),
     Area(
         surveys,
         blueprints=("surveys",),
@@ -33,17 +37,16 @@ AREAS: tuple[Area, ...] = (
         pulses,
         blueprints=("pulses", "respond", "rounds"),
         hooks=(
-            ("onboarding", "tenants.pulses.programs.create_default_programs"),
-            ("timezone_changed", "tenants.pulses.programs.reschedule_all"),
-            ("tick", "tenants.pulses.scheduler.tick"),
-            ("tick", "tenants.pulses.dispatch.dispatch_tick"),
-            ("demo", "tenants.pulses.programs.seed_demo"),
+            ("onboarding", "tenants.pulses.programs.service.create_default_programs"),
+            ("timezone_changed", "tenants.pulses.programs.service.reschedule_all"),
+            ("tick", "tenants.pulses.programs.scheduler.tick"),
+            ("tick", "tenants.pulses.outbox.tick.dispatch_tick"),
         ),
     ),
     Area(scoring, hooks=(("tick", "tenants.scoring.tasks.store_counts_of_complete_periods"),)),
     Area(dashboard, blueprints=("dashboard",)),
-    Area(demo, cli=("demo",), hooks=(("demo", "tenants.dashboard.demo.seed_history"),)),
-    Area(api, blueprints=("api",), cli=("api-keys",)),
+    Area(demo, cli=("demo",)),
+    Area(api, blueprints=("api", "api_keys"), cli=("api-keys",)),
 )
 
 

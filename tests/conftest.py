@@ -105,6 +105,36 @@ class FormClient(FlaskClient):
         return super().post(*args, **kwargs)
 
 
+def uses_the_shared_database(item: pytest.Item) -> bool:
+    """Whether the PostgreSQL pass changes what this test runs on: the shared ``app`` fixture
+    (directly or through ``ctx``, ``client``...), or an explicit ``@pytest.mark.database`` for a
+    test that builds its own app on ``database_url()``."""
+    return (
+        "app" in getattr(item, "fixturenames", ())
+        or item.get_closest_marker("database") is not None
+    )
+
+
+@pytest.hookimpl(trylast=True)  # after `-m`: count only what it alone leaves out
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass, deselect what runs the same on both databases (properties,
+    simulations, tests with a database of their own): it ran in the SQLite pass."""
+    if not ON_POSTGRES:
+        return
+    kept = [item for item in items if uses_the_shared_database(item)]
+    deselected = [item for item in items if not uses_the_shared_database(item)]
+    if not deselected:
+        return
+    config.hook.pytest_deselected(items=deselected)
+    items[:] = kept
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(
+            f"PostgreSQL pass: {len(deselected)} tests that do not use the shared database "
+            "deselected (they ran in the SQLite pass)"
+        )
+
+
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
     application = create_app(
@@ -118,26 +148,30 @@ def app() -> Iterator[Flask]:
 
 @pytest.fixture(autouse=True)
 def _transaction(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Each test in one outer transaction, rolled back after it (app commits become savepoints)."""
+    """Each test in one outer transaction on one connection, rolled back after it.
+
+    SQLAlchemy's "joining a session into an external transaction" recipe: the default engine in
+    Flask-SQLAlchemy's public ``db.engines`` map is replaced, for this test only, by a connection
+    inside ``outer``, so every session (the test's and each request's) joins it, and their
+    commits become savepoints (``join_transaction_mode="create_savepoint"`` in
+    ``saas.extensions``). A session's own ``bind`` would not do: Flask-SQLAlchemy's ``get_bind``
+    always answers from ``db.engines``, and ``db.engine`` must name the connection too.
+    """
     if "app" not in request.fixturenames or "live_app" in request.fixturenames:
         yield
         return
     application: Flask = request.getfixturevalue("app")
-    with application.app_context():
-        engines = db._app_engines[application]
-        engine = engines[None]
-        connection = engine.connect()
+    with application.app_context(), db.engine.connect() as connection:
         outer = connection.begin()
-        engines[None] = connection  # the session binds to this connection, inside `outer`
-        db.session.remove()
-        try:
-            yield
-        finally:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setitem(db.engines, None, connection)  # type: ignore[arg-type]
             db.session.remove()
-            outer.rollback()
-            connection.close()
-            engines[None] = engine
-            limiter.reset()
+            try:
+                yield
+            finally:
+                db.session.remove()
+                outer.rollback()
+                limiter.reset()
 
 
 @pytest.fixture
@@ -155,7 +189,7 @@ def client(app: Flask) -> FormClient:
 @pytest.fixture
 def outbox(app: Flask) -> Iterator[list]:
     """Messages written to the local outbox during the test, parsed, oldest first."""
-    from tests.helpers import Outbox
+    from tests.factories import Outbox
 
     box = Outbox(app.config["SETTINGS"].instance / "outbox")
     box.clear()

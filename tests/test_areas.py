@@ -59,3 +59,34 @@ def test_the_shell_names_tenants_only_in_the_composition_root():
                     offenders.append(f"{path.relative_to(ROOT)}: {name}")
     allowed = {"saas/wiring.py: tenants"}
     assert [o for o in offenders if o not in allowed] == []
+
+
+def _second_ways_to_the_tenant(node: ast.AST) -> str | None:
+    """``g.tenant``, ``g.get("tenant")``, or setting the context variable by hand."""
+    if isinstance(node, ast.Attribute) and getattr(node.value, "id", None) == "g":
+        return "g.tenant" if node.attr == "tenant" else None
+    if not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    name = getattr(func, "id", None) or getattr(func, "attr", None)
+    if name in {"set_current_tenant", "reset_current_tenant"}:
+        return f"{name}()"
+    asks_g = getattr(getattr(func, "value", None), "id", None) == "g"
+    named = [arg.value for arg in node.args if isinstance(arg, ast.Constant)]
+    return 'g.get("tenant")' if asks_g and name in {"get", "pop"} and "tenant" in named else None
+
+
+def test_the_request_tenant_is_entered_only_through_the_tenancy_resolver():
+    """One way in and out of a request's tenant: ``saas.tenancy.resolve.enter_tenant``, left in
+    its one teardown and read with ``current_tenant()``; no ``g.tenant`` beside it."""
+    offenders = []
+    for folder in ("saas", "tenants"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            relative = path.relative_to(ROOT).as_posix()
+            if relative == "saas/tenancy/resolve.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                found = _second_ways_to_the_tenant(node)
+                if found:
+                    offenders.append(f"{relative}:{getattr(node, 'lineno', 0)} {found}")
+    assert offenders == []

@@ -11,7 +11,7 @@ from saas.audit import AuditEvent
 from saas.auth.models import Membership, User
 from saas.db import tenant_context, utcnow
 from saas.extensions import db
-from tests.helpers import PASSWORD, link_in, login, make_tenant, make_user
+from tests.factories import PASSWORD, link_in, login, make_tenant, make_user
 
 SIGNUP = {
     "company": "Lumen Foods",

@@ -57,6 +57,7 @@ def test_migrations_have_one_head(app):
     assert len(heads) == 1, heads
 
 
+@pytest.mark.slow
 def test_migrations_build_exactly_the_models_schema(tmp_path):
     checked = []
     for dialect, url, _ in _databases(tmp_path):

@@ -1,4 +1,4 @@
-from tests.helpers import login, make_tenant, make_user
+from tests.factories import login, make_tenant, make_user
 
 
 def test_a_member_sees_their_dashboard_and_a_stranger_gets_404(client, ctx):

@@ -11,6 +11,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from saas.auth.models import ROLES
+from saas.i18n import locale_choices
 
 MIN_PASSWORD = 10
 
@@ -32,7 +33,6 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [("UTC", "UTC"), *((z, z.replace("_", " ")) for z in zones)]
 
 
-LOCALE_CHOICES = [("en", "English"), ("es", "Español")]
 ROLE_LABELS = {
     "owner": _l("Owner"),
     "admin": _l("Admin"),
@@ -61,7 +61,7 @@ class SignUpForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), StrongPassword()])
     country = SelectField(_l("Country"), default="US")
     timezone = SelectField(_l("Time zone"), default="UTC")
-    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES, default="en")
+    locale = SelectField(_l("Language"), choices=locale_choices, default="en")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

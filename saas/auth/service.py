@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from saas import audit
+from saas import audit, mail
 from saas.auth.models import ROLES, MemberInvite, Membership, User
 from saas.db import unscoped, utcnow
 from saas.extensions import db
@@ -107,12 +109,23 @@ def verification_token(user: User) -> str:
     return make_token("verify", {"uid": user.id, "email": fingerprint(user.email)})
 
 
-def verify_email(token: str) -> User | None:
-    data = read_token("verify", token, VERIFY_MAX_AGE)
+def _token_user(
+    purpose: str, token: str, max_age: int, claim: str, secret: Callable[[User], str]
+) -> User | None:
+    """The user a signed token names, while the fingerprint it carries under ``claim`` still
+    matches ``secret(user)`` (so a changed email or password spends the token)."""
+    data = read_token(purpose, token, max_age)
     if data is None:
         return None
     user = db.session.get(User, data.get("uid"))
-    if user is None or fingerprint(user.email) != data.get("email"):
+    if user is None or fingerprint(secret(user)) != data.get(claim):
+        return None
+    return user
+
+
+def verify_email(token: str) -> User | None:
+    user = _token_user("verify", token, VERIFY_MAX_AGE, "email", lambda user: user.email)
+    if user is None:
         return None
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
@@ -125,13 +138,7 @@ def reset_token(user: User) -> str:
 
 
 def user_for_reset(token: str) -> User | None:
-    data = read_token("reset", token, RESET_MAX_AGE)
-    if data is None:
-        return None
-    user = db.session.get(User, data.get("uid"))
-    if user is None or fingerprint(user.password_hash) != data.get("pw"):
-        return None
-    return user
+    return _token_user("reset", token, RESET_MAX_AGE, "pw", lambda user: user.password_hash)
 
 
 def set_password(user: User, password: str) -> None:
@@ -143,6 +150,27 @@ def set_password(user: User, password: str) -> None:
 
 
 # -- members ------------------------------------------------------------------------------
+
+
+def members() -> list[Membership]:
+    """The current tenant's memberships, oldest first."""
+    return list(db.session.scalars(select(Membership).order_by(Membership.created_at)))
+
+
+def open_invites() -> list[MemberInvite]:
+    """The current tenant's invitations not yet accepted, withdrawn or expired, newest first."""
+    return list(
+        db.session.scalars(
+            select(MemberInvite)
+            .where(MemberInvite.accepted_at.is_(None), MemberInvite.revoked_at.is_(None))
+            .where(MemberInvite.expires_at > utcnow())
+            .order_by(MemberInvite.created_at.desc())
+        )
+    )
+
+
+def revoke_invite(invite: MemberInvite) -> None:
+    invite.revoked_at = utcnow()
 
 
 def invite_member(
@@ -167,6 +195,27 @@ def invite_member(
     db.session.add(invite)
     audit.record("member_invited", actor=invited_by, email=email, role=role)
     return invite, token
+
+
+def send_member_invite(tenant: Tenant, inviter: User, email: str, role: str, token: str) -> None:
+    """Mail the invitation (its link carries the token; replies go to the inviter)."""
+    link = mail.absolute_url("auth.accept_invite", token=token)
+    text, html = mail.render_bodies(
+        "member_invite", tenant=tenant, inviter=inviter, link=link, role=role
+    )
+    mail.send(
+        mail.build_message(
+            to=email,
+            subject=_(
+                "%(name)s invited you to %(company)s on Outcome Pulse",
+                name=inviter.name,
+                company=tenant.name,
+            ),
+            text=text,
+            html=html,
+            reply_to=inviter.email,
+        )
+    )
 
 
 @dataclass(frozen=True)

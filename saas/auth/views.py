@@ -13,6 +13,7 @@ from saas import audit, mail
 from saas.auth import forms, service
 from saas.db import tenant_context
 from saas.extensions import db, limiter
+from saas.i18n import available_locales
 
 bp = Blueprint("auth", __name__)
 
@@ -209,7 +210,7 @@ def switch() -> str:
 @bp.route("/lang/<code>", methods=["POST"])
 def set_language(code: str) -> Response:
     forms.EmptyForm().validate_on_submit() or abort(400)
-    if code in ("en", "es"):
+    if code in available_locales():
         session["lang"] = code
     return redirect(_safe_next(request.form.get("next")) or url_for("auth.index"))
 

@@ -6,7 +6,8 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import EmailField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
-from saas.auth.forms import LOCALE_CHOICES, country_choices, timezone_choices
+from saas.auth.forms import country_choices, timezone_choices
+from saas.i18n import locale_choices
 
 
 class TenantSettingsForm(FlaskForm):
@@ -16,7 +17,7 @@ class TenantSettingsForm(FlaskForm):
     )
     country = SelectField(_l("Country (decides A4 or US Letter for reports)"))
     timezone = SelectField(_l("Time zone"))
-    locale = SelectField(_l("Default language"), choices=LOCALE_CHOICES)
+    locale = SelectField(_l("Default language"), choices=locale_choices)
     anonymity_threshold = IntegerField(
         _l("Anonymity threshold (smallest group whose figures are shown)"),
         validators=[DataRequired(), NumberRange(min=3, max=50)],
@@ -49,10 +50,4 @@ class LogoForm(FlaskForm):
     logo = FileField(
         _l("Logo (PNG or JPEG)"),
         validators=[FileAllowed(["png", "jpg", "jpeg"], _l("PNG or JPEG only."))],
-    )
-
-
-class ApiKeyForm(FlaskForm):
-    name = StringField(
-        _l("Name (what the key is for)"), validators=[DataRequired(), Length(max=80)]
     )

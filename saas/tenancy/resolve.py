@@ -1,9 +1,14 @@
 """Resolve ``/t/<slug>/...`` into the current tenant and the member's role.
 
 Every rule under ``/t/<slug>`` passes through here: the tenant is looked up by slug, the user
-must hold a membership in it (otherwise 404, so a stranger learns nothing), the context variable
-is set for the request and cleared after it, and the view's declared roles are enforced (views
-that declare none are for owners and admins only: deny by default).
+must hold a membership in it (otherwise 404, so a stranger learns nothing), and the view's
+declared roles are enforced (views that declare none are for owners and admins only: deny by
+default).
+
+It also owns the one way in and out of a request's tenant, whichever way the request names it
+(``/t/<slug>``, an API key, a survey token): :func:`enter_tenant` sets the context variable that
+scopes every query and remembers the tenant, one teardown leaves it, and :func:`current_tenant`
+is the one reader.
 """
 
 from __future__ import annotations
@@ -16,12 +21,21 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from saas.auth.models import MANAGER_ROLES, Membership
-from saas.db import Base, reset_current_tenant, set_current_tenant, unscoped
+from saas.db import (
+    Base,
+    current_tenant_id,
+    reset_current_tenant,
+    set_current_tenant,
+    unscoped,
+)
 from saas.extensions import db
 from saas.tenancy.models import Tenant
+from saas.tenancy.service import tenant_by_slug
 
 F = TypeVar("F", bound=Callable[..., Any])
 TENANT_PREFIX = "/t/<slug>"
+_ENTERED = "outcome_pulse_tenant_token"  # on ``g``: the context variable's token, to leave
+_TENANT = "outcome_pulse_tenant"  # on ``g``: the entered tenant's row, when there is one
 
 
 def roles(*allowed: str) -> Callable[[F], F]:
@@ -38,11 +52,48 @@ def any_member(view: F) -> F:
     return roles("owner", "admin", "executive", "team_lead")(view)
 
 
+def enter_tenant(tenant: Tenant | int) -> None:
+    """Make ``tenant`` (a row, or just its id) the request's tenant until the request ends.
+
+    Sets the context variable that scopes every query; a row is remembered for
+    :func:`current_tenant`. Left in one teardown: callers keep no token. A request serves one
+    tenant: entering it again is a no-op, entering another one is an error.
+    """
+    tenant_id = tenant if isinstance(tenant, int) else tenant.id
+    if g.get(_ENTERED) is not None:
+        if current_tenant_id() != tenant_id:
+            raise RuntimeError("a request serves one tenant")
+    else:
+        setattr(g, _ENTERED, set_current_tenant(tenant_id))
+    if not isinstance(tenant, int):
+        setattr(g, _TENANT, tenant)
+
+
+def entered_tenant() -> Tenant | None:
+    """The row handed to :func:`enter_tenant`, if any, without loading one: for the locale and
+    the templates, which the respondent's page (entered by id) keeps out of its hot path."""
+    return g.get(_TENANT)
+
+
 def current_tenant() -> Tenant:
-    tenant = g.get("tenant")
+    """The request's tenant (404 if none was entered); a tenant entered by id is loaded once."""
+    tenant = entered_tenant()
     if tenant is None:
-        abort(404)
+        if g.get(_ENTERED) is None or (tenant_id := current_tenant_id()) is None:
+            abort(404)
+        with unscoped():
+            tenant = db.session.get(Tenant, tenant_id)
+        if tenant is None:
+            abort(404)
+        setattr(g, _TENANT, tenant)
     return tenant
+
+
+def _leave_tenant(exc: BaseException | None) -> None:
+    g.pop(_TENANT, None)
+    token = g.pop(_ENTERED, None)
+    if token is not None:
+        reset_current_tenant(token)
 
 
 def current_membership() -> Membership:
@@ -57,8 +108,7 @@ def get_or_404(model: type[Base], object_id: Any) -> Any:
     obj = db.session.get(model, object_id)
     if obj is None:
         abort(404)
-    tenant = g.get("tenant")
-    if getattr(obj, "tenant_id", None) not in (None, getattr(tenant, "id", None)):
+    if getattr(obj, "tenant_id", None) not in (None, current_tenant_id()):
         abort(404)
     return obj
 
@@ -73,16 +123,14 @@ def _enter_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
         return
     slug = values.pop("slug")
     g.tenant_slug = slug
-    with unscoped():
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    tenant = tenant_by_slug(slug)
     if tenant is None:
         abort(404)
-    g.tenant = tenant
-    g.tenant_token = set_current_tenant(tenant.id)
+    enter_tenant(tenant)
 
 
 def _check_membership() -> Any:
-    if not _is_tenant_rule() or g.get("tenant") is None:
+    if not _is_tenant_rule() or entered_tenant() is None:
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -105,12 +153,6 @@ def _view_function() -> Any:
     return current_app.view_functions.get(request.endpoint or "")
 
 
-def _leave_tenant(exc: BaseException | None) -> None:
-    token = g.pop("tenant_token", None)
-    if token is not None:
-        reset_current_tenant(token)
-
-
 def _add_slug(endpoint: str, values: dict[str, Any]) -> None:
     if "slug" in values or not g.get("tenant_slug"):
         return
@@ -129,4 +171,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _tenant_globals() -> dict[str, Any]:
-        return {"tenant": g.get("tenant"), "membership": g.get("membership")}
+        return {"tenant": entered_tenant(), "membership": g.get("membership")}

@@ -9,7 +9,7 @@ import unicodedata
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 
-from saas import hooks
+from saas import audit, hooks
 from saas.db import tenant_context, unscoped
 from saas.extensions import db
 from saas.tenancy.models import Tenant
@@ -17,6 +17,17 @@ from saas.tenancy.models import Tenant
 RESERVED_SLUGS = frozenset({"api", "admin", "platform", "static", "new", "t", "r", "www"})
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_SIDE = 600
+# What a tenant's owners and admins may change on the settings page.
+SETTINGS = (
+    "name",
+    "contact_email",
+    "country",
+    "timezone",
+    "locale",
+    "anonymity_threshold",
+    "comment_threshold",
+    "accent_color",
+)
 
 
 class InvalidLogo(ValueError):
@@ -27,6 +38,12 @@ def slugify(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     return slug[:50] or "company"
+
+
+def tenant_by_slug(slug: str) -> Tenant | None:
+    """A tenant by its URL slug (a look-up before there is a current tenant: unscoped)."""
+    with unscoped():
+        return db.session.scalar(select(Tenant).where(Tenant.slug == slug))
 
 
 def unique_slug(name: str) -> str:
@@ -63,6 +80,26 @@ def create_tenant(
         hooks.run("onboarding", tenant)  # what areas give a new tenant (saas.hooks)
         db.session.flush()
     return tenant
+
+
+def update_settings(tenant: Tenant, values: dict[str, object], actor: object) -> None:
+    """Change the settings in ``values`` (keys of :data:`SETTINGS`); a new time zone moves
+    what the areas scheduled (the ``timezone_changed`` hook)."""
+    old_timezone = tenant.timezone
+    for name in SETTINGS:
+        if name in values:
+            setattr(tenant, name, values[name])
+    tenant.accent_color = tenant.accent_color.lower()
+    if tenant.timezone != old_timezone:
+        hooks.run("timezone_changed", tenant)
+    audit.record("settings_changed", actor=actor)
+
+
+def replace_logo(tenant: Tenant, data: bytes, actor: object) -> None:
+    """Store a new logo (re-encoded, see :func:`reencode_logo`); raises :class:`InvalidLogo`."""
+    tenant.logo, tenant.logo_mime = reencode_logo(data)
+    tenant.logo_version += 1
+    audit.record("settings_changed", actor=actor, field="logo")
 
 
 def reencode_logo(data: bytes) -> tuple[bytes, str]:

@@ -1,4 +1,4 @@
-"""Tenant settings, branding, members, the audit log and API keys."""
+"""Tenant settings, branding, members and the audit log (the API-key pages are the api area's)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from flask import (
     Response,
     abort,
     flash,
-    g,
     make_response,
     redirect,
     render_template,
@@ -16,35 +15,23 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from saas import audit, hooks, mail
-from saas.audit import AuditEvent
+from saas import audit, hooks
 from saas.auth import forms as auth_forms
 from saas.auth import service as auth_service
 from saas.auth.models import MemberInvite, Membership
-from saas.db import unscoped, utcnow
 from saas.extensions import db
-from saas.tenancy import forms
+from saas.tenancy import forms, service
 from saas.tenancy.models import Tenant
-from saas.tenancy.resolve import current_tenant, get_or_404, roles
-from saas.tenancy.service import (
-    InvalidLogo,
-    contrast_text_color,
-    reencode_logo,
-)
-from tenants.api import service as api_service
-from tenants.api.models import ApiKey
+from saas.tenancy.resolve import current_membership, current_tenant, get_or_404, roles
 
 bp = Blueprint("tenancy", __name__)
 PAGE_SIZE = 50
 
 
 def _team_choices() -> list[tuple[int, str]]:
-    from tenants.people.models import Team
-
-    teams = db.session.scalars(select(Team).order_by(Team.name))
-    return [(0, "—"), *((t.id, t.name) for t in teams)]
+    """A team lead's team: the options come from the area that owns teams (a hook)."""
+    return [option for choices in hooks.of("team_choices") for option in choices()]
 
 
 @bp.route("/t/<slug>/settings", methods=["GET", "POST"])
@@ -54,12 +41,7 @@ def settings() -> Response | str:
     form = forms.TenantSettingsForm(obj=tenant)
     logo_form = forms.LogoForm()
     if form.validate_on_submit():
-        old_timezone = tenant.timezone
-        form.populate_obj(tenant)
-        tenant.accent_color = tenant.accent_color.lower()
-        if tenant.timezone != old_timezone:
-            hooks.run("timezone_changed", tenant)
-        audit.record("settings_changed", actor=current_user)
+        service.update_settings(tenant, form.data, current_user)
         db.session.commit()
         flash(_("Settings saved."), "success")
         return redirect(url_for("tenancy.settings"))
@@ -73,13 +55,10 @@ def upload_logo() -> Response | str:
     form = forms.LogoForm()
     if form.validate_on_submit() and form.logo.data:
         try:
-            data, mime = reencode_logo(form.logo.data.read())
-        except InvalidLogo as exc:
+            service.replace_logo(tenant, form.logo.data.read(), current_user)
+        except service.InvalidLogo as exc:
             form.logo.errors = [str(exc)]
         else:
-            tenant.logo, tenant.logo_mime = data, mime
-            tenant.logo_version += 1
-            audit.record("settings_changed", actor=current_user, field="logo")
             db.session.commit()
             flash(_("Logo updated."), "success")
             return redirect(url_for("tenancy.settings"))
@@ -91,8 +70,7 @@ def upload_logo() -> Response | str:
 
 
 def _public_tenant(slug: str) -> Tenant:
-    with unscoped():
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    tenant = service.tenant_by_slug(slug)
     if tenant is None:
         abort(404)
     return tenant
@@ -103,7 +81,9 @@ def brand_css(slug: str, version: int) -> Response:
     """The per-tenant stylesheet: the accent colour without any inline style (strict CSP)."""
     tenant = _public_tenant(slug)
     color = tenant.accent_color if len(tenant.accent_color) == 7 else "#1f5fa8"
-    css = render_template("tenancy/brand.css", accent=color, on_accent=contrast_text_color(color))
+    css = render_template(
+        "tenancy/brand.css", accent=color, on_accent=service.contrast_text_color(color)
+    )
     response = make_response(css)
     response.mimetype = "text/css"
     response.cache_control.public = True
@@ -130,7 +110,7 @@ def members() -> Response | str:
     form = auth_forms.InviteMemberForm()
     form.team_id.choices = _team_choices()
     if form.validate_on_submit():
-        if form.role.data == "owner" and g.membership.role != "owner":
+        if form.role.data == "owner" and current_membership().role != "owner":
             form.role.errors.append(_("Only an owner can invite another owner."))
         else:
             try:
@@ -141,43 +121,18 @@ def members() -> Response | str:
                 form.email.errors.append(str(exc))
             else:
                 db.session.commit()
-                link = mail.absolute_url("auth.accept_invite", token=token)
-                text, html = mail.render_bodies(
-                    "member_invite",
-                    tenant=tenant,
-                    inviter=current_user,
-                    link=link,
-                    role=form.role.data,
-                )
-                mail.send(
-                    mail.build_message(
-                        to=form.email.data,
-                        subject=_(
-                            "%(name)s invited you to %(company)s on Outcome Pulse",
-                            name=current_user.name,
-                            company=tenant.name,
-                        ),
-                        text=text,
-                        html=html,
-                        reply_to=current_user.email,
-                    )
+                auth_service.send_member_invite(
+                    tenant, current_user, form.email.data, form.role.data, token
                 )
                 flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
                 return redirect(url_for("tenancy.members"))
-    memberships = db.session.scalars(select(Membership).order_by(Membership.created_at)).all()
-    invites = db.session.scalars(
-        select(MemberInvite)
-        .where(MemberInvite.accepted_at.is_(None), MemberInvite.revoked_at.is_(None))
-        .where(MemberInvite.expires_at > utcnow())
-        .order_by(MemberInvite.created_at.desc())
-    ).all()
     role_form = auth_forms.ChangeRoleForm()
     role_form.team_id.choices = _team_choices()
     return render_template(
         "tenancy/members.html",
         form=form,
-        memberships=memberships,
-        invites=invites,
+        memberships=auth_service.members(),
+        invites=auth_service.open_invites(),
         role_form=role_form,
         empty_form=auth_forms.EmptyForm(),
     )
@@ -191,7 +146,7 @@ def change_role(membership_id: int) -> Response:
     form.team_id.choices = _team_choices()
     if not form.validate_on_submit():
         abort(400)
-    if "owner" in (form.role.data, membership.role) and g.membership.role != "owner":
+    if "owner" in (form.role.data, membership.role) and current_membership().role != "owner":
         flash(_("Only an owner can change an owner's role or make an owner."), "error")
         return redirect(url_for("tenancy.members"))
     try:
@@ -211,7 +166,7 @@ def change_role(membership_id: int) -> Response:
 def remove_member(membership_id: int) -> Response:
     membership = get_or_404(Membership, membership_id)
     auth_forms.EmptyForm().validate_on_submit() or abort(400)
-    if membership.role == "owner" and g.membership.role != "owner":
+    if membership.role == "owner" and current_membership().role != "owner":
         flash(_("Only an owner can remove an owner."), "error")
         return redirect(url_for("tenancy.members"))
     try:
@@ -229,7 +184,7 @@ def remove_member(membership_id: int) -> Response:
 def revoke_invite(invite_id: int) -> Response:
     invite = get_or_404(MemberInvite, invite_id)
     auth_forms.EmptyForm().validate_on_submit() or abort(400)
-    invite.revoked_at = utcnow()
+    auth_service.revoke_invite(invite)
     db.session.commit()
     flash(_("Invitation withdrawn."), "success")
     return redirect(url_for("tenancy.members"))
@@ -238,46 +193,11 @@ def revoke_invite(invite_id: int) -> Response:
 @bp.route("/t/<slug>/audit")
 @roles("owner", "admin")
 def audit_log() -> str:
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    total = db.session.scalar(select(func.count()).select_from(AuditEvent)) or 0
-    events = db.session.scalars(
-        select(AuditEvent)
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    return render_template("tenancy/audit.html", events=events, page=page, pages=pages, total=total)
-
-
-@bp.route("/t/<slug>/settings/api-keys", methods=["GET", "POST"])
-@roles("owner", "admin")
-def api_keys() -> Response | str:
-    form = forms.ApiKeyForm()
-    new_secret = None
-    if form.validate_on_submit():
-        _key, new_secret = api_service.create_key(form.name.data, current_user)
-        db.session.commit()
-        form = forms.ApiKeyForm(formdata=None)
-    response = make_response(
-        render_template(
-            "tenancy/api_keys.html",
-            form=form,
-            keys=api_service.list_keys(),
-            new_secret=new_secret,
-            empty_form=auth_forms.EmptyForm(),
-        )
+    found = audit.page_of_events(request.args.get("page", 1, type=int) or 1, PAGE_SIZE)
+    return render_template(
+        "tenancy/audit.html",
+        events=found.events,
+        page=found.page,
+        pages=found.pages,
+        total=found.total,
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.route("/t/<slug>/settings/api-keys/<int:key_id>/revoke", methods=["POST"])
-@roles("owner", "admin")
-def revoke_api_key(key_id: int) -> Response:
-    key = get_or_404(ApiKey, key_id)
-    auth_forms.EmptyForm().validate_on_submit() or abort(400)
-    api_service.revoke_key(key, current_user)
-    db.session.commit()
-    flash(_("Key revoked. Calls with it now fail."), "success")
-    return redirect(url_for("tenancy.api_keys"))

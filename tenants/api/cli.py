@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from saas.db import tenant_context, unscoped
+from saas.db import tenant_context
 from saas.extensions import db
 from saas.tenancy.models import Tenant
+from saas.tenancy.service import tenant_by_slug
 from tenants.api import service
 
 api_keys_cli = AppGroup("api-keys", help="Manage a tenant's API keys.")
 
 
 def _tenant(slug: str) -> Tenant:
-    with unscoped():
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    tenant = tenant_by_slug(slug)
     if tenant is None:
         raise click.ClickException(f"No tenant with slug {slug!r}.")
     return tenant

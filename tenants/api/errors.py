@@ -1,10 +1,9 @@
-"""JSON errors: ``{"error": {"code", "message", "details"}}`` with the right status."""
+"""``ApiError``: what an API view raises to answer with the shell's JSON error body
+(``saas.errors.json_error``) and the right status."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from flask import Response, jsonify
 
 
 class ApiError(Exception):
@@ -14,8 +13,3 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.details = details
-
-
-def json_error(status: int, code: str, message: str, details: Any = None) -> tuple[Response, int]:
-    body: dict[str, Any] = {"code": code, "message": message, "details": details or []}
-    return jsonify(error=body), status

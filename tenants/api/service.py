@@ -10,6 +10,7 @@ from saas import audit
 from saas.db import unscoped, utcnow
 from saas.extensions import db
 from saas.security import hash_secret, new_secret
+from saas.tenancy.models import Tenant
 from tenants.api.models import ApiKey
 
 KEY_PREFIX = "op_"
@@ -49,3 +50,11 @@ def authenticate_key(secret: str) -> ApiKey | None:
             key.last_used_at = now
             db.session.commit()
     return key
+
+
+def tenant_of(key: ApiKey) -> Tenant:
+    """The tenant a key belongs to, read before the request has one (hence unscoped)."""
+    with unscoped():
+        tenant = db.session.get(Tenant, key.tenant_id)
+    assert tenant is not None  # the key's foreign key cascades with its tenant
+    return tenant

@@ -1,17 +1,19 @@
-"""The /api/v1 blueprint: bearer keys, the current tenant, JSON errors, the OpenAPI document."""
+"""The /api/v1 blueprint: bearer keys, the current tenant, the OpenAPI document.
+
+Errors answer in the shell's JSON shape (``saas.errors``): an ``ApiError`` here, any other
+error under ``/api/`` from the app's handlers."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
-from werkzeug.exceptions import HTTPException
 
-from saas.db import reset_current_tenant, set_current_tenant, unscoped
+from saas.errors import json_error
 from saas.extensions import csrf, db, limiter
-from saas.tenancy.models import Tenant
+from saas.tenancy.resolve import current_tenant, enter_tenant
 from tenants.api import openapi, service
-from tenants.api.errors import ApiError, json_error
+from tenants.api.errors import ApiError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, not cookies: no CSRF to forge (docs/decisions.md)
@@ -39,33 +41,15 @@ def _authenticate() -> Any:
     key = service.authenticate_key(secret.strip())
     if key is None:
         raise ApiError(401, "unauthorized", "This API key is not valid or was revoked.")
-    with unscoped():
-        g.tenant = db.session.get(Tenant, key.tenant_id)
+    enter_tenant(service.tenant_of(key))  # left by the app's one teardown (saas.tenancy)
     g.api_key = key
-    g.api_tenant_token = set_current_tenant(key.tenant_id)
     return None
-
-
-@bp.teardown_request
-def _leave(exc: BaseException | None) -> None:
-    token = g.pop("api_tenant_token", None)
-    if token is not None:
-        reset_current_tenant(token)
 
 
 @bp.errorhandler(ApiError)
 def _api_error(error: ApiError):  # type: ignore[no-untyped-def]
     db.session.rollback()
     return json_error(error.status, error.code, error.message, error.details)
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
-    return json_error(
-        error.code or 500,
-        (error.name or "error").lower().replace(" ", "_"),
-        error.description or "",
-    )
 
 
 @openapi.endpoint(bp, "/openapi.json", "GET", summary="This document.", public=True, tag="meta")
@@ -100,7 +84,7 @@ TENANT_SCHEMA = {
     tag="meta",
 )
 def me():  # type: ignore[no-untyped-def]
-    tenant = g.tenant
+    tenant = current_tenant()
     return jsonify(
         tenant={
             "slug": tenant.slug,

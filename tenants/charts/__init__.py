@@ -3,12 +3,16 @@
 Pure functions: data in, ``markupsafe.Markup`` out; no Flask, no database. Style hooks are class
 names styled by ``static/css/charts.css``; colours are presentation attributes (no inline styles).
 Each chart has a text alternative (``*_table``) returning a captioned ``DataTable``.
+
+One module per kind of chart (``trend``, ``bars``, ``heatmap``, ``gauge``), over the shared
+``data`` shapes and words, ``draw`` primitives, ``layout`` sizes and ``colour`` palette.
 """
 
+from .bars import dimension_bars, segment_bars
 from .colour import RAMP, SERIES_STYLES, contrast, lightness, text_on
-from .model import (
+from .data import (
     WORDS,
-    DimensionScore,
+    DimensionBar,
     HeatColumn,
     HeatRow,
     Point,
@@ -17,16 +21,8 @@ from .model import (
     Words,
     fmt,
 )
-from .svg import (
-    dimension_bars,
-    heatmap,
-    participation_gauge,
-    participation_text,
-    ramp_labels,
-    ramp_step,
-    segment_bars,
-    trend_chart,
-)
+from .gauge import participation_gauge, participation_text
+from .heatmap import heatmap, ramp_labels, ramp_step
 from .tables import (
     DataTable,
     dimension_table,
@@ -35,13 +31,14 @@ from .tables import (
     segment_table,
     trend_table,
 )
+from .trend import trend_chart
 
 __all__ = [
     "RAMP",
     "SERIES_STYLES",
     "WORDS",
     "DataTable",
-    "DimensionScore",
+    "DimensionBar",
     "HeatColumn",
     "HeatRow",
     "Point",

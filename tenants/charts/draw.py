@@ -34,6 +34,11 @@ def num(x: float) -> str:
     return "0" if s in ("-0", "") else s
 
 
+def clamp(v: float) -> float:
+    """A score kept on the 0–100 scale every chart draws."""
+    return min(100.0, max(0.0, v))
+
+
 def _attr(v: str | int | float) -> str:
     if isinstance(v, bool):
         raise TypeError("boolean attribute values are not SVG")

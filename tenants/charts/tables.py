@@ -13,8 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import layout as L
-from .draw import clean as escape
-from .model import (
+from .data import (
     WORDS,
     Words,
     change_text,
@@ -28,6 +27,7 @@ from .model import (
     segment_items,
     trend_data,
 )
+from .draw import clean as escape
 
 
 @dataclass(frozen=True)
@@ -86,14 +86,22 @@ def trend_table(
     return DataTable(title or words.trend_title, headers, tuple(rows))
 
 
+def _value_cells(
+    value: float | None, lower: float | None, upper: float | None, needs: int | None, words: Words
+) -> tuple[str, str]:
+    """A figure and its CI, or "not enough answers" and no CI when it is hidden."""
+    if value is None:
+        return needs_text(needs, words), ""
+    return fmt(value), fmt_ci(lower, upper)
+
+
 def dimension_table(
     items: Iterable[Any], *, title: str | None = None, words: Words = WORDS, **_: Any
 ) -> DataTable:
     rows = tuple(
         (
             d.label,
-            needs_text(d.needs, words) if d.score is None else fmt(d.score),
-            fmt_ci(d.lower, d.upper) if d.score is not None else "",
+            *_value_cells(d.score, d.lower, d.upper, d.needs, words),
             change_text(d.change, words),
         )
         for d in dimension_items(items)
@@ -108,8 +116,7 @@ def segment_table(
     rows = tuple(
         (
             s.label,
-            needs_text(s.needs, words) if s.value is None else fmt(s.value),
-            fmt_ci(s.lower, s.upper) if s.value is not None else "",
+            *_value_cells(s.value, s.lower, s.upper, s.needs, words),
             "" if s.n is None else str(s.n),
         )
         for s in segment_items(items)

@@ -1,4 +1,4 @@
-"""Glue between the figures contract (``tenants.scoring.figures``) and the chart module
+"""Glue between the figures contract (``tenants.scoring.core.figures``) and the chart module
 (``tenants.charts``): translated words, labels in the viewer's locale, and "needs k more" notes
 for hidden groups. Only released figures go in; a hidden group carries no number.
 """
@@ -14,15 +14,15 @@ from markupsafe import Markup
 from tenants import charts
 from tenants.charts import (
     DataTable,
-    DimensionScore,
+    DimensionBar,
     HeatColumn,
     HeatRow,
     Point,
     Segment,
     Words,
 )
-from tenants.scoring.figures import Dashboard, DimensionFigure, GroupFigures, TrendPoint
-from tenants.scoring.model import DIMENSIONS
+from tenants.scoring.core.figures import Dashboard, DimensionFigure, GroupFigures, TrendPoint
+from tenants.scoring.core.maturity import DIMENSIONS
 
 EMPLOYEE_DIMENSIONS = tuple(d for d in DIMENSIONS if d.audience == "employee")
 FELT_VALUE = next(d for d in DIMENSIONS if d.key == "felt_value")
@@ -124,7 +124,7 @@ def trend(dashboard: Dashboard, w: Words) -> Chart:
     )
 
 
-def dimension_scores(dashboard: Dashboard, locale: str) -> list[DimensionScore]:
+def _dimension_bars(dashboard: Dashboard, locale: str) -> list[DimensionBar]:
     """The six dimensions: five from the employees in scope, felt value from the customers."""
     overall = dashboard.overall
     out = []
@@ -132,26 +132,26 @@ def dimension_scores(dashboard: Dashboard, locale: str) -> list[DimensionScore]:
         figure = _dimension(overall, d.key) if overall.released else None
         if figure is None or figure.score is None:
             needs = overall.needed if not overall.released else figure.needed if figure else None
-            out.append(DimensionScore(d.label(locale), None, needs=needs))
+            out.append(DimensionBar(d.label(locale), None, needs=needs))
         else:
             lower, upper = _ci(figure)
-            out.append(DimensionScore(d.label(locale), figure.score, lower, upper, figure.change))
+            out.append(DimensionBar(d.label(locale), figure.score, lower, upper, figure.change))
     customers = dashboard.customers
     if customers is not None:
         figure = felt_value(customers)
         if figure is None:
             needs = customers.needed if not customers.released else None
-            out.append(DimensionScore(FELT_VALUE.label(locale), None, needs=needs))
+            out.append(DimensionBar(FELT_VALUE.label(locale), None, needs=needs))
         else:
             lower, upper = _ci(figure)
             out.append(
-                DimensionScore(FELT_VALUE.label(locale), figure.score, lower, upper, figure.change)
+                DimensionBar(FELT_VALUE.label(locale), figure.score, lower, upper, figure.change)
             )
     return out
 
 
 def dimensions(dashboard: Dashboard, locale: str, w: Words) -> Chart:
-    items = dimension_scores(dashboard, locale)
+    items = _dimension_bars(dashboard, locale)
     return Chart(
         charts.dimension_bars(items, words=w, chart_id="dash-dimensions"),
         charts.dimension_table(items, words=w),

@@ -15,8 +15,8 @@ import csv
 import io
 from collections.abc import Iterator
 
-from tenants.scoring.figures import Dashboard, DimensionFigure, GroupFigures
-from tenants.scoring.model import DIMENSIONS
+from tenants.scoring.core.figures import Dashboard, DimensionFigure, GroupFigures
+from tenants.scoring.core.maturity import DIMENSIONS
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -11,7 +11,6 @@ No ``request``, no ``flash``: plain functions on the current tenant.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,12 +18,13 @@ from sqlalchemy import select
 
 from saas.auth.models import MemberInvite, Membership
 from saas.extensions import db
+from tenants.people import service as people_service
 from tenants.people.models import Employee, Team
-from tenants.pulses import programs
 from tenants.pulses.models import Program, Round
+from tenants.pulses.programs import service as programs
 from tenants.scoring import service as scoring_service
-from tenants.scoring.anonymity import DEFAULT_THRESHOLD
-from tenants.scoring.figures import Dashboard, GroupFigures
+from tenants.scoring.core.anonymity import DEFAULT_THRESHOLD
+from tenants.scoring.core.figures import Dashboard, GroupFigures
 
 PERIOD_RE = re.compile(r"^\d{4}-Q[1-4]$")
 #: Roles that read results of the whole tenant; team leads read their own subtree.
@@ -90,57 +90,23 @@ def change_notes(period: str) -> list[Round]:
 
 @dataclass(frozen=True, slots=True)
 class TeamOption:
+    """A team in the filter; ``depth`` indents it under its parent."""
+
     id: int
     name: str
     depth: int
 
 
-def team_tree() -> list[TeamOption]:
-    """Every team of the tenant in tree order (parents before children, names alphabetical)."""
-    rows = db.session.execute(select(Team.id, Team.name, Team.parent_id)).all()
-    known = {row.id for row in rows}
-    children: dict[int | None, list[Any]] = {}
-    for row in rows:
-        parent = row.parent_id if row.parent_id in known else None
-        children.setdefault(parent, []).append(row)
-    out: list[TeamOption] = []
-    seen: set[int] = set()
-
-    def walk(parent: int | None, depth: int) -> None:
-        for row in sorted(children.get(parent, []), key=lambda r: (r.name.lower(), r.id)):
-            if row.id in seen:
-                continue
-            seen.add(row.id)
-            out.append(TeamOption(row.id, row.name, depth))
-            walk(row.id, depth + 1)
-
-    walk(None, 0)
-    return out
-
-
-def subtree(options: Iterable[TeamOption], root_id: int) -> list[TeamOption]:
-    """``root_id`` and the teams below it, from a tree-ordered list."""
-    out: list[TeamOption] = []
-    root_depth: int | None = None
-    for option in options:
-        if root_depth is not None:
-            if option.depth <= root_depth:
-                break
-            out.append(option)
-        elif option.id == root_id:
-            root_depth = option.depth
-            out.append(option)
-    return out
-
-
 def visible_teams(membership: Membership) -> list[TeamOption]:
-    """The teams a member may choose in the filter."""
-    options = team_tree()
+    """The teams a member may choose in the filter, in the tenant's one tree order."""
+    tree = people_service.team_tree()
     if membership.role in WHOLE_TENANT_ROLES:
-        return options
-    if membership.team_id is None:
+        team_ids: tuple[int, ...] = tree.order
+    elif membership.team_id is None:
         return []
-    return subtree(options, membership.team_id)
+    else:
+        team_ids = tree.subtree(membership.team_id)
+    return [TeamOption(t, tree.names[t], tree.depth[t]) for t in team_ids]
 
 
 def scope_for(membership: Membership, requested: int | None) -> int | None:
@@ -159,7 +125,7 @@ def scope_for(membership: Membership, requested: int | None) -> int | None:
         raise NotAllowed(requested)
     if requested is None or requested == membership.team_id:
         return membership.team_id
-    if requested not in {t.id for t in subtree(team_tree(), membership.team_id)}:
+    if requested not in people_service.team_tree().subtree(membership.team_id):
         raise NotAllowed(requested)
     return requested
 
@@ -171,7 +137,7 @@ def scope_for(membership: Membership, requested: int | None) -> int | None:
 class Step:
     key: str
     done: bool
-    endpoints: tuple[str, ...]  # the first that exists is linked
+    endpoint: str  # the page that does it
 
 
 def _exists(query: Any) -> bool:
@@ -186,7 +152,7 @@ def _program_reviewed() -> bool:
         defaults = (
             programs.EMPLOYEE_DEFAULTS if program.kind == "employee" else programs.CUSTOMER_DEFAULTS
         )
-        names = programs.NAMES.get(program.kind, {}).values()
+        names = programs.default_names(program.kind)
         if program.name not in names:
             return True
         for field, default in defaults.items():
@@ -203,12 +169,8 @@ def checklist() -> list[Step]:
         )
     )
     return [
-        Step(
-            "people",
-            _exists(select(Employee.id)),
-            ("people.imports_page", "people.employees"),
-        ),
-        Step("programs", _program_reviewed(), ("pulses.programs",)),
-        Step("round", _exists(select(Round.id)), ("pulses.programs",)),
-        Step("executive", executive, ("tenancy.members",)),
+        Step("people", _exists(select(Employee.id)), "people.imports_page"),
+        Step("programs", _program_reviewed(), "pulses.programs"),
+        Step("round", _exists(select(Round.id)), "pulses.programs"),
+        Step("executive", executive, "tenancy.members"),
     ]

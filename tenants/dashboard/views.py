@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from saas.db import reads_only_on_get
 from saas.tenancy.resolve import any_member, current_membership, current_tenant
-from tenants.charts.model import percent
+from tenants.charts.data import percent
 from tenants.dashboard import charts, export, service
-from tenants.dashboard import demo as _demo  # noqa: F401  (registers the demo hook)
-from tenants.scoring.figures import Dashboard
-from tenants.scoring.model import LEVELS
+from tenants.scoring.core.figures import Dashboard
+from tenants.scoring.core.maturity import LEVELS
 
 bp = Blueprint("dashboard", __name__)
 
@@ -69,13 +68,6 @@ def _figures(tenant_id: int, team_id: int | None) -> Dashboard:
     return dashboard
 
 
-def _link(endpoints: tuple[str, ...]) -> str | None:
-    for endpoint in endpoints:
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint)
-    return None
-
-
 def _steps() -> list[dict]:
     steps = []
     for step in service.checklist():
@@ -87,7 +79,7 @@ def _steps() -> list[dict]:
                 "title": title,
                 "hint": hint,
                 "action": action,
-                "url": _link(step.endpoints),
+                "url": url_for(step.endpoint),
             }
         )
     return steps

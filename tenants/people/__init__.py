@@ -10,7 +10,14 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     from saas import hooks
-    from tenants.people import api, demo, models, views  # noqa: F401 (api: /api/v1 endpoints)
+    from tenants.people import (  # noqa: F401 (the pages add their routes to views.bp)
+        api,  # the /api/v1 endpoints
+        import_views,
+        models,
+        team_views,
+        teams,
+        views,
+    )
 
     app.register_blueprint(views.bp)
-    hooks.add(app, "demo", demo.seed_demo_people)
+    hooks.add(app, "team_choices", teams.team_choices)

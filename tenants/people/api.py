@@ -5,15 +5,18 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from typing import Any
 
-from flask import g, jsonify, request
+from flask import jsonify, request
 
 from saas.extensions import db
+from saas.tenancy.resolve import current_tenant
 from tenants.api.errors import ApiError
 from tenants.api.openapi import endpoint
 from tenants.api.views import bp
-from tenants.people import imports, service
+from tenants.people import listing, service
+from tenants.people.imports import checks, items
 from tenants.people.models import Customer, Employee
 
 MAX_ITEMS = 10_000
@@ -182,7 +185,7 @@ def _list(model: Any, to_json: Any) -> Any:
         raise ApiError(400, "invalid_limit", f"limit must be between 1 and {MAX_LIMIT}.")
     active_arg = request.args.get("active")
     active = None if active_arg is None else active_arg.lower() in ("1", "true", "yes")
-    rows = service.after_id(model, after, limit + 1, active)
+    rows = listing.after_id(model, after, limit + 1, active)
     more = len(rows) > limit
     rows = rows[:limit]
     return jsonify(
@@ -199,17 +202,17 @@ def _upsert(kind: str, body: list[dict[str, Any]]) -> Any:
             f"At most {MAX_ITEMS:,} items per call; this call has {len(body):,}. "
             "Split it into several calls.",
         )
-    tenant = g.tenant
+    tenant = current_tenant()
     try:
-        applied = imports.upsert_items(tenant, kind, body)
-    except imports.ItemsInvalid as exc:
+        applied = items.upsert_items(tenant, kind, body)
+    except items.ItemsInvalid as exc:
         details = [
             {
                 "index": problem["line"],
                 "email": problem["email"],
                 "code": problem["code"],
                 "field": problem["field"],
-                "message": imports.problem_message(problem, where="index"),
+                "message": checks.problem_message(problem, where="index"),
             }
             for problem in exc.problems
         ]
@@ -230,6 +233,20 @@ def _upsert(kind: str, body: list[dict[str, Any]]) -> Any:
         unchanged=applied.unchanged,
         teams_created=[team["name"] for team in applied.teams_created],
     )
+
+
+def _deactivate(
+    kind: str,
+    person: Employee | Customer | None,
+    deactivate: Callable[[Any], None],
+    to_json: Callable[[Any], dict[str, Any]],
+) -> Any:
+    """Deactivate the ``kind`` ("employee" or "customer") found by email; none found is a 404."""
+    if person is None:
+        raise ApiError(404, "not_found", f"No {kind} has this email.")
+    deactivate(person)
+    db.session.commit()
+    return jsonify({kind: to_json(person)})
 
 
 _UPSERT_NOTE = (
@@ -273,12 +290,12 @@ def list_employees():  # type: ignore[no-untyped-def]
     tag="people",
 )
 def deactivate_employee(email: str):  # type: ignore[no-untyped-def]
-    employee = service.employee_by_email(email)
-    if employee is None:
-        raise ApiError(404, "not_found", "No employee has this email.")
-    service.deactivate_employee(employee)
-    db.session.commit()
-    return jsonify(employee=_employee_json(employee))
+    return _deactivate(
+        "employee",
+        service.employee_by_email(email),
+        service.deactivate_employee,
+        _employee_json,
+    )
 
 
 @endpoint(
@@ -316,9 +333,9 @@ def list_customers():  # type: ignore[no-untyped-def]
     tag="people",
 )
 def deactivate_customer(email: str):  # type: ignore[no-untyped-def]
-    customer = service.customer_by_email(email)
-    if customer is None:
-        raise ApiError(404, "not_found", "No customer has this email.")
-    service.deactivate_customer(customer)
-    db.session.commit()
-    return jsonify(customer=_customer_json(customer))
+    return _deactivate(
+        "customer",
+        service.customer_by_email(email),
+        service.deactivate_customer,
+        _customer_json,
+    )

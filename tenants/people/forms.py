@@ -8,9 +8,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from saas.i18n import locale_choices
 from tenants.people.service import normalize_email
 
-LOCALE_CHOICES = [("en", "English"), ("es", "Español")]
 STATUS_CHOICES = [("active", _l("Active")), ("inactive", _l("Inactive")), ("all", _l("All"))]
 
 
@@ -29,7 +29,7 @@ class EmployeeForm(FlaskForm):
     manager_email = StringField(
         _l("Manager's email"), validators=[Optional(), Length(max=254), EmailAddress()]
     )
-    locale = SelectField(_l("Survey language"), choices=LOCALE_CHOICES, default="en")
+    locale = SelectField(_l("Survey language"), choices=locale_choices, default="en")
     start_date = DateField(_l("Start date"), validators=[Optional()])
 
 
@@ -38,7 +38,7 @@ class CustomerForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
     segment = StringField(_l("Segment"), validators=[Optional(), Length(max=60)])
     serving_team_id = SelectField(_l("Serving team"), coerce=int, default=0)
-    locale = SelectField(_l("Survey language"), choices=LOCALE_CHOICES, default="en")
+    locale = SelectField(_l("Survey language"), choices=locale_choices, default="en")
     consent = BooleanField(_l("Agreed to be surveyed"), default=True)
     unsubscribed = BooleanField(_l("Unsubscribed"))
 

@@ -1,13 +1,14 @@
-"""Employees, customers and teams: what the pages, the imports and the API do with them.
+"""Employees, customers, seats and the team tree: what the pages, the imports and the API do.
 
 Plain functions on the current tenant (every ORM query is scoped centrally). No ``request``, no
 ``flash``: problems a person can fix are raised as ``PeopleError`` with a message to show.
 Nothing is hard-deleted here: people are deactivated (their answers keep their history).
+``team_tree()`` is the one query every area builds the team tree from; editing teams is in
+``teams.py``, the pages' listings in ``listing.py``.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -15,16 +16,14 @@ from typing import Any
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, select
 
 from saas.billing.entitlements import entitlements
 from saas.extensions import db
+from saas.i18n import available_locales
 from saas.tenancy.models import Tenant
 from tenants.people.models import Customer, Employee, Team
-
-PAGE_SIZE = 50
-LOCALES = ("en", "es")
+from tenants.people.tree import TeamTree
 
 
 class PeopleError(Exception):
@@ -83,240 +82,29 @@ def check_seats(tenant: Tenant, adding: int = 1) -> None:
         raise SeatLimitExceeded(seat_limit_message(tenant, used + adding))
 
 
-# -- teams ---------------------------------------------------------------------------------------
+# -- the team tree -----------------------------------------------------------------------------
 
 
-def team_key(name: str) -> str:
-    """Team names are unique per tenant regardless of case and spacing."""
-    return " ".join(name.split()).casefold()
-
-
-def all_teams() -> list[Team]:
-    return list(db.session.scalars(select(Team).order_by(Team.name)))
-
-
-def team_tree(teams: list[Team] | None = None) -> list[tuple[Team, int]]:
-    """Every team with its depth, parents before children, siblings by name."""
-    teams = all_teams() if teams is None else teams
-    ids = {t.id for t in teams}
-    children: dict[int | None, list[Team]] = {}
-    for team in teams:
-        parent = team.parent_id if team.parent_id in ids else None
-        children.setdefault(parent, []).append(team)
-    ordered: list[tuple[Team, int]] = []
-    seen: set[int] = set()
-
-    def walk(parent: int | None, depth: int) -> None:
-        for team in sorted(children.get(parent, []), key=lambda t: t.name.casefold()):
-            if team.id in seen:
-                continue
-            seen.add(team.id)
-            ordered.append((team, depth))
-            walk(team.id, depth + 1)
-
-    walk(None, 0)
-    return ordered
-
-
-@dataclass
-class TeamNode:
-    team: Team
-    children: list[TeamNode]
-
-
-def team_forest(teams: list[Team] | None = None) -> list[TeamNode]:
-    """The team tree as nested nodes (for the teams page)."""
-    roots: list[TeamNode] = []
-    stack: list[TeamNode] = []
-    for team, depth in team_tree(teams):
-        node = TeamNode(team, [])
-        del stack[depth:]
-        (stack[-1].children if stack else roots).append(node)
-        stack.append(node)
-    return roots
-
-
-def team_choices(blank: str | None = "—", exclude: int | None = None) -> list[tuple[int, str]]:
-    """Select options, indented by depth; ``exclude`` drops a team and its subtree."""
-    skip = subtree_ids(exclude) if exclude else set()
-    options = [(team.id, "\u00a0\u00a0" * depth + team.name) for team, depth in team_tree()]
-    options = [option for option in options if option[0] not in skip]
-    return ([(0, blank)] if blank is not None else []) + options
+def team_tree() -> TeamTree:
+    """THE team tree of the current tenant: every area's order, subtree, path, depth and cycle
+    check come from this one query (``(id, name, parent_id)`` rows; no ORM objects)."""
+    rows = db.session.execute(select(Team.id, Team.name, Team.parent_id)).tuples()
+    return TeamTree.build(rows)
 
 
 def subtree_ids(team_id: int) -> set[int]:
     """A team and every team below it."""
-    parents = dict(db.session.execute(select(Team.id, Team.parent_id)).tuples().all())
-    found = {team_id}
-    changed = True
-    while changed:
-        changed = False
-        for child, parent in parents.items():
-            if parent in found and child not in found:
-                found.add(child)
-                changed = True
-    return found
+    return {team_id, *team_tree().subtree(team_id)}
 
 
-def team_path(team: Team | None) -> str:
-    names: list[str] = []
-    seen: set[int] = set()
-    while team is not None and team.id not in seen:
-        seen.add(team.id)
-        names.append(team.name)
-        team = team.parent
-    return " › ".join(reversed(names))
-
-
-def _clean_team_name(name: str) -> str:
-    clean = " ".join((name or "").split())
-    if not clean:
-        raise PeopleError(_("Give the team a name."), "name")
-    if len(clean) > 120 or ">" in clean:
-        raise PeopleError(_("A team name has at most 120 characters and no “>”."), "name")
-    return clean
-
-
-def _check_team_name_free(name: str, team_id: int | None = None) -> None:
-    for other in db.session.scalars(select(Team)):
-        if other.id != team_id and team_key(other.name) == team_key(name):
-            raise PeopleError(
-                _("There is already a team called %(name)s.", name=other.name), "name"
-            )
-
-
-def _parent(parent_id: int | None) -> Team | None:
-    if not parent_id:
+def team_or_error(team_id: int | None, field: str = "parent_id") -> Team | None:
+    """The team ``team_id`` names (None for none); a ``PeopleError`` when it does not exist."""
+    if not team_id:
         return None
-    parent = db.session.get(Team, parent_id)
-    if parent is None:
-        raise PeopleError(_("That team does not exist."), "parent_id")
-    return parent
-
-
-def create_team(name: str, parent_id: int | None = None) -> Team:
-    clean = _clean_team_name(name)
-    _check_team_name_free(clean)
-    parent = _parent(parent_id)
-    team = Team(name=clean, parent_id=parent.id if parent else None)
-    db.session.add(team)
-    db.session.flush()
+    team = db.session.get(Team, team_id)
+    if team is None:
+        raise PeopleError(_("That team does not exist."), field)
     return team
-
-
-def rename_team(team: Team, name: str) -> None:
-    clean = _clean_team_name(name)
-    _check_team_name_free(clean, team.id)
-    team.name = clean
-
-
-def move_team(team: Team, parent_id: int | None) -> None:
-    """Put ``team`` under ``parent_id`` (or at the top); refuses to make a cycle."""
-    parent = _parent(parent_id)
-    if parent is not None and parent.id in subtree_ids(team.id):
-        raise PeopleError(
-            _(
-                "%(team)s cannot go under %(parent)s: %(parent)s is inside %(team)s.",
-                team=team.name,
-                parent=parent.name,
-            )
-            if parent.id != team.id
-            else _("A team cannot be its own parent."),
-            "parent_id",
-        )
-    team.parent_id = parent.id if parent else None
-
-
-def team_member_counts() -> dict[int, int]:
-    """Active employees directly in each team."""
-    rows = db.session.execute(
-        select(Employee.team_id, func.count(Employee.id))
-        .where(Employee.active, Employee.team_id.is_not(None))
-        .group_by(Employee.team_id)
-    )
-    return dict(rows.tuples().all())
-
-
-# -- listing -------------------------------------------------------------------------------------
-
-
-@dataclass
-class Page:
-    items: list[Any]
-    total: int
-    page: int
-    pages: int
-
-
-def _paginate(statement: Select[Any], page: int, per_page: int = PAGE_SIZE) -> Page:
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    pages = max(math.ceil(total / per_page), 1)
-    page = min(max(page, 1), pages)
-    items = list(db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
-    return Page(items=items, total=total, page=page, pages=pages)
-
-
-def _search(statement: Select[Any], model: Any, query: str) -> Select[Any]:
-    words = query.split()
-    for word in words[:5]:
-        pattern = f"%{word.replace('%', '').replace('_', '')}%"
-        statement = statement.where(or_(model.name.ilike(pattern), model.email.ilike(pattern)))
-    return statement
-
-
-def list_employees(
-    query: str = "", team_id: int | None = None, status: str = "active", page: int = 1
-) -> Page:
-    statement = select(Employee).options(joinedload(Employee.team))
-    statement = _search(statement, Employee, query)
-    if team_id:
-        statement = statement.where(Employee.team_id.in_(subtree_ids(team_id)))
-    if status == "active":
-        statement = statement.where(Employee.active)
-    elif status == "inactive":
-        statement = statement.where(~Employee.active)
-    return _paginate(statement.order_by(Employee.name, Employee.id), page)
-
-
-def list_customers(
-    query: str = "",
-    team_id: int | None = None,
-    segment: str = "",
-    status: str = "active",
-    page: int = 1,
-) -> Page:
-    statement = select(Customer).options(joinedload(Customer.serving_team))
-    statement = _search(statement, Customer, query)
-    if team_id:
-        statement = statement.where(Customer.serving_team_id.in_(subtree_ids(team_id)))
-    if segment:
-        statement = statement.where(Customer.segment == segment)
-    if status == "active":
-        statement = statement.where(Customer.active)
-    elif status == "inactive":
-        statement = statement.where(~Customer.active)
-    return _paginate(statement.order_by(Customer.name, Customer.id), page)
-
-
-def names_by_email(emails: set[str]) -> dict[str, str]:
-    """Employees' names for a page's manager emails (one query)."""
-    if not emails:
-        return {}
-    rows = db.session.execute(
-        select(Employee.email, Employee.name).where(Employee.email.in_(sorted(emails)))
-    )
-    return {email: name or email for email, name in rows.tuples()}
-
-
-def segments() -> list[str]:
-    return list(
-        db.session.scalars(
-            select(Customer.segment)
-            .where(Customer.segment.is_not(None))
-            .distinct()
-            .order_by(Customer.segment)
-        )
-    )
 
 
 # -- employees -----------------------------------------------------------------------------------
@@ -349,7 +137,8 @@ def _fill_employee(employee: Employee, data: EmployeeData) -> None:
     employee.name = " ".join(data.name.split())
     if not employee.name:
         raise PeopleError(_("Enter a name."), "name")
-    employee.team_id = _parent(data.team_id).id if data.team_id else None  # type: ignore[union-attr]
+    team = team_or_error(data.team_id)
+    employee.team_id = team.id if team else None
     manager = None
     if data.manager_email:
         manager = normalize_email(data.manager_email)
@@ -362,7 +151,7 @@ def _fill_employee(employee: Employee, data: EmployeeData) -> None:
                 _("No employee has the email %(email)s.", email=manager), "manager_email"
             )
     employee.manager_email = manager
-    if data.locale not in LOCALES:
+    if data.locale not in available_locales():
         raise PeopleError(_("Choose English or Spanish."))
     employee.locale = data.locale
     employee.start_date = data.start_date
@@ -420,9 +209,9 @@ def _fill_customer(customer: Customer, data: CustomerData) -> None:
     if len(segment) > 60:
         raise PeopleError(_("A segment has at most 60 characters."), "segment")
     customer.segment = segment or None
-    team = _parent(data.serving_team_id) if data.serving_team_id else None
+    team = team_or_error(data.serving_team_id)
     customer.serving_team_id = team.id if team else None
-    if data.locale not in LOCALES:
+    if data.locale not in available_locales():
         raise PeopleError(_("Choose English or Spanish."))
     customer.locale = data.locale
     customer.consent = data.consent
@@ -454,18 +243,3 @@ def customer_by_email(email: str) -> Customer | None:
     if clean is None:
         return None
     return db.session.scalar(select(Customer).where(Customer.email == clean))
-
-
-# -- the API's cursor listing --------------------------------------------------------------------
-
-
-def after_id(model: Any, last_id: int, limit: int, active: bool | None = None) -> list[Any]:
-    """Rows in id order after ``last_id`` (keyset pagination: stable under inserts)."""
-    statement = select(model).where(model.id > last_id)
-    if active is not None:
-        statement = statement.where(model.active.is_(active))
-    if model is Employee:
-        statement = statement.options(joinedload(Employee.team))
-    else:
-        statement = statement.options(joinedload(Customer.serving_team))
-    return list(db.session.scalars(statement.order_by(model.id).limit(limit)))

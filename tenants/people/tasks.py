@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from saas.tasks import tenant_task
-from tenants.people import imports
+from tenants.people.imports import jobs
 
 
 @tenant_task()
 def preview_import(job_id: int) -> None:
-    imports.run_preview(job_id)
+    jobs.run_preview(job_id)
 
 
 @tenant_task()
 def commit_import(job_id: int) -> None:
-    imports.run_commit(job_id)
+    jobs.run_commit(job_id)

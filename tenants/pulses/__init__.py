@@ -1,4 +1,6 @@
-"""Pulses: programs, rounds, schedules, rotation, invitations and dispatch."""
+"""Pulses: programs and their schedule (``programs``), rounds (``rounds``), processes and
+interactions (``processes``), the outbox of invitations and reminders (``outbox``) and the
+respondent's side (``respondent``)."""
 
 from __future__ import annotations
 
@@ -10,23 +12,21 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     from saas import hooks
-    from tenants.pulses import (  # noqa: F401 (api, round_api: /api/v1 endpoints; models)
-        api,
-        dispatch,
-        models,
-        programs,
-        respond,
-        round_api,
-        round_views,
-        scheduler,
-        views,
-    )
+    from tenants.pulses import pages
+    from tenants.pulses.outbox import tasks, tick  # noqa: F401 (tasks: the Huey task)
+    from tenants.pulses.processes import api as processes_api  # noqa: F401 (/api/v1 endpoints)
+    from tenants.pulses.processes import views as processes_views  # noqa: F401 (pulses routes)
+    from tenants.pulses.programs import api as programs_api  # noqa: F401 (/api/v1 endpoints)
+    from tenants.pulses.programs import scheduler, service
+    from tenants.pulses.programs import views as programs_views  # noqa: F401 (pulses routes)
+    from tenants.pulses.respondent import views as respondent_views
+    from tenants.pulses.rounds import api as rounds_api  # noqa: F401 (/api/v1 endpoints)
+    from tenants.pulses.rounds import views as rounds_views
 
-    app.register_blueprint(views.bp)
-    app.register_blueprint(round_views.bp)
-    app.register_blueprint(respond.bp)
-    hooks.add(app, "onboarding", programs.create_default_programs)
-    hooks.add(app, "timezone_changed", programs.reschedule_all)
-    hooks.add(app, "demo", programs.seed_demo)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(rounds_views.bp)
+    app.register_blueprint(respondent_views.bp)
+    hooks.add(app, "onboarding", service.create_default_programs)
+    hooks.add(app, "timezone_changed", service.reschedule_all)
     hooks.add(app, "tick", scheduler.tick)
-    hooks.add(app, "tick", dispatch.dispatch_tick)
+    hooks.add(app, "tick", tick.dispatch_tick)

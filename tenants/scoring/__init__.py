@@ -1,8 +1,9 @@
 """Scoring: the maturity model, its statistics and the anonymity engine.
 
-``stats``, ``model`` and ``anonymity`` are pure functions over numbers: no Flask, no
-database session. ``models`` (the rollup table) and ``aggregates`` (the SQL that feeds
-these functions) are the only modules here that touch the database.
+``core`` (the maturity model, statistics, the anonymity engine, the figures) is pure functions
+over numbers: no Flask, no SQLAlchemy, no ``saas``. Around it: ``models`` (the rollup tables),
+``aggregates`` (the only SQL), ``rollups`` (keeping them as responses arrive), ``periods``,
+``loading``, ``cache``, ``computation`` and ``service`` (the public API), ``api`` and ``tasks``.
 """
 
 from __future__ import annotations

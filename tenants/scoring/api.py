@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify, request
+from flask import jsonify, request
 
+from saas.tenancy.resolve import current_tenant
 from tenants.api.errors import ApiError
 from tenants.api.openapi import endpoint
 from tenants.api.views import bp
 from tenants.scoring import service
-from tenants.scoring.figures import Dashboard, DimensionFigure, GroupFigures, TrendPoint
-from tenants.scoring.model import DIMENSIONS
-from tenants.scoring.stats import Interval
+from tenants.scoring.core.figures import Dashboard, DimensionFigure, GroupFigures, TrendPoint
+from tenants.scoring.core.maturity import DIMENSIONS
+from tenants.scoring.core.stats import Interval
 
 NUMBER_OR_NULL = {"type": ["number", "null"]}
 INTERVAL = {
@@ -262,7 +263,7 @@ def scores():  # type: ignore[no-untyped-def]
             raise ApiError(422, "invalid_team", "team must be a team id.", [team_arg])
         team_id = int(team_arg)
     try:
-        board = service.dashboard(g.tenant.id, period, team_id)
+        board = service.dashboard(current_tenant().id, period, team_id)
     except service.UnknownTeam:
         raise ApiError(404, "not_found", "No such team.") from None
     return jsonify(dashboard_json(board))

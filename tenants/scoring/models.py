@@ -8,11 +8,11 @@ larger group is a sum of cells, added up in Python):
   no team. Subtrees and the tenant are sums of these.
 * ``customer``: a customer response's crossed cell, ``scope_key`` =
   ``"<serving team id>|<process id>|<segment>"`` (each part '' when missing). Segments,
-  processes and serving teams are sums of these, released together with
-  ``anonymity.release_partitions``.
+  processes and serving teams are sums of these, released together (the anonymity engine's
+  ``PartitionFigures``).
 
 Written only by ``tenants.scoring.rollups.add_response`` (one atomic upsert per response) and
-rebuilt from the answers by ``tenants.scoring.aggregates.rebuild_rollups``.
+rebuilt from the answers by ``tenants.scoring.aggregates.rollup_rows.rebuild_rollups``.
 """
 
 from __future__ import annotations

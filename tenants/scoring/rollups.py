@@ -12,9 +12,9 @@ analysis, docs/methodology.md §2). The value is added to one cell of its round:
 The submit code calls ``add_values`` once per stored response (with the values it computed from
 the form), in the transaction that stores it, so a rolled-back submission leaves no trace in the
 rollups; ``add_response`` does the same from a stored response. The increment itself is one
-atomic ``INSERT ... ON CONFLICT DO UPDATE`` in ``aggregates.add_to_rollups``, exact under
-concurrent submissions on PostgreSQL and SQLite. ``aggregates.rebuild_rollups`` computes the same
-rows from the stored answers in SQL.
+atomic ``INSERT ... ON CONFLICT DO UPDATE`` in ``aggregates.rollup_rows.add_to_rollups``, exact
+under concurrent submissions on PostgreSQL and SQLite. ``rollup_rows.rebuild_rollups`` computes
+the same rows from the stored answers in SQL.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from sqlalchemy import select
 
 from saas.db import require_tenant_id
 from saas.extensions import db
-from tenants.scoring import aggregates
-from tenants.scoring.stats import agreement_to_100, ten_point_to_100, yes_no_to_100
+from tenants.scoring.aggregates import rollup_rows
+from tenants.scoring.core.stats import agreement_to_100, ten_point_to_100, yes_no_to_100
 from tenants.surveys.models import Answer, Question, Response
 
 
@@ -84,7 +84,7 @@ def add_values(
     its round's rollups. The respondent's page calls this with values it computed from the form,
     in the transaction that stores the response; it never commits."""
     if values:
-        aggregates.add_to_rollups(tenant_id, round_id, cell[0], cell[1], values)
+        rollup_rows.add_to_rollups(tenant_id, round_id, cell[0], cell[1], values)
 
 
 def add_response(response: Response) -> None:

@@ -12,8 +12,9 @@ import hashlib
 import json
 from typing import Any
 
-from tenants.scoring.anonymity import Released, Suppressed
-from tenants.scoring.stats import Moments
+from tenants.scoring.core.anonymity import Released, Suppressed
+from tenants.scoring.core.outcomes import Outcome
+from tenants.scoring.core.stats import Moments
 
 
 def key_hash(key: tuple) -> str:
@@ -71,13 +72,13 @@ def encode(employees: dict, customers: Any, parts: dict) -> str:
     )
 
 
-def decode(text: str, outcome_type: type) -> tuple[dict, Any, dict]:
+def decode(text: str) -> tuple[dict, Any, dict]:
     data = json.loads(text)
 
-    def outcome(o: Any) -> Any:
+    def outcome(o: Any) -> Outcome | None:
         if o is None:
             return None
-        return outcome_type(
+        return Outcome(
             o["r"], o["i"], o["t"], o["ok"], o["n"], o["why"],
             {k: _undim(v) for k, v in o["d"].items()},
         )  # fmt: skip

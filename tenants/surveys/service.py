@@ -151,6 +151,11 @@ def replacement_of(question: Question) -> Question | None:
     return db.session.scalar(select(Question).where(Question.replaces_id == question.id))
 
 
+def previous_of(question: Question) -> Question | None:
+    """The older version that ``question`` replaced, if any."""
+    return db.session.get(Question, question.replaces_id) if question.replaces_id else None
+
+
 # -- the tenant's own questions ---------------------------------------------------------------
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -34,7 +36,6 @@ def _helpers() -> dict[str, object]:
         "dimension_label": lambda d: dimension_label(d, _locale()),
         "scale_label": lambda s: SCALE_LABELS.get(s, s),
         "audience_labels": AUDIENCE_LABELS,
-        "has_view": lambda endpoint: endpoint in current_app.view_functions,
     }
 
 
@@ -121,7 +122,6 @@ def question(question_id: int) -> Response | tuple[str, int]:
             flash(message, "success")
             return redirect(url_for("surveys.library", audience=item.audience))
     status = 400 if form.is_submitted() else 200
-    previous = db.session.get(Question, item.replaces_id) if item.replaces_id else None
     return render_template(
         "surveys/question.html",
         question=item,
@@ -130,7 +130,7 @@ def question(question_id: int) -> Response | tuple[str, int]:
         answered=answered,
         asked=service.is_asked(item),
         replacement=service.replacement_of(item),
-        previous=previous,
+        previous=service.previous_of(item),
         empty_form=EmptyForm(),
     ), status
 
@@ -142,32 +142,38 @@ def _post_action(question_id: int) -> Question:
     return item
 
 
-@bp.route("/t/<slug>/questions/<int:question_id>/retire", methods=["POST"])
-@roles("owner", "admin")
-def retire(question_id: int) -> Response:
+def _change(question_id: int, change: Callable[[Question], object], done: str) -> Response:
+    """A posted change of one question: commit and flash ``done``, or flash why not; back to
+    the library of its audience."""
     item = _post_action(question_id)
     try:
-        service.retire_question(item, utcnow())
+        change(item)
     except service.QuestionError as exc:
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash(_("Retired: new rounds no longer ask it. Its answers stay."), "success")
+        flash(done, "success")
     return redirect(url_for("surveys.library", audience=item.audience))
+
+
+@bp.route("/t/<slug>/questions/<int:question_id>/retire", methods=["POST"])
+@roles("owner", "admin")
+def retire(question_id: int) -> Response:
+    return _change(
+        question_id,
+        lambda item: service.retire_question(item, utcnow()),
+        _("Retired: new rounds no longer ask it. Its answers stay."),
+    )
 
 
 @bp.route("/t/<slug>/questions/<int:question_id>/restore", methods=["POST"])
 @roles("owner", "admin")
 def restore(question_id: int) -> Response:
-    item = _post_action(question_id)
-    try:
-        service.restore_question(item)
-    except service.QuestionError as exc:
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Restored: rotation may choose it again."), "success")
-    return redirect(url_for("surveys.library", audience=item.audience))
+    return _change(
+        question_id,
+        service.restore_question,
+        _("Restored: rotation may choose it again."),
+    )
 
 
 @bp.route("/t/<slug>/questions/<int:question_id>/delete", methods=["POST"])

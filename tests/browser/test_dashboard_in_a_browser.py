@@ -3,9 +3,11 @@ six quarters of history, and a new company's empty dashboard with its checklist.
 
 from __future__ import annotations
 
-from saas.cli import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from tenants.demo.members import DEMO_PASSWORD, DEMO_USERS, LEAD_EMAIL
+from tenants.demo.org import SMALL_TEAM_PARENT
+from tenants.demo.seed import seed_demo
 from tests.browser.conftest import serious_violations, shoot
-from tests.helpers import PASSWORD, make_tenant, make_user
+from tests.factories import PASSWORD, make_tenant, make_user
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -58,12 +60,10 @@ def test_the_demo_dashboard_tells_its_story(page, live_app, live_server):
 
 
 def test_a_team_lead_sees_their_part_of_the_demo(page, live_app, live_server):
-    from tenants.dashboard import demo
-
     with live_app.app_context():
         seed_demo()
-    _sign_in(page, live_server, demo.LEAD_EMAIL, DEMO_PASSWORD)
-    assert demo.SMALL_TEAM_PARENT in page.locator(".dash-sub").inner_text()
+    _sign_in(page, live_server, LEAD_EMAIL, DEMO_PASSWORD)
+    assert SMALL_TEAM_PARENT in page.locator(".dash-sub").inner_text()
     assert page.get_by_label("Team", exact=True).locator("option").count() >= 3
     _check(page, "dashboard-team-lead")
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from saas.cli import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from tenants.demo.members import DEMO_PASSWORD, DEMO_USERS
+from tenants.demo.seed import seed_demo
 from tests.browser.conftest import serious_violations
 
 PHONE = {"width": 390, "height": 844}

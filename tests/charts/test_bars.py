@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from tenants.charts import (
-    DimensionScore,
+    DimensionBar,
     Segment,
     dimension_bars,
     participation_gauge,
@@ -15,11 +15,11 @@ from tenants.charts import (
 NS = "{http://www.w3.org/2000/svg}"
 
 DIMS = [
-    DimensionScore("Purpose clarity", 72.4, 65, 79, "up"),
-    DimensionScore("Outcome focus", 58, 50, 66, "no_clear_change"),
-    DimensionScore("Ownership", 44.5, 36, 53, "down"),
-    DimensionScore("Adaptability", None, needs=2),
-    DimensionScore("Improvement", 66, 58, 73, None),
+    DimensionBar("Purpose clarity", 72.4, 65, 79, "up"),
+    DimensionBar("Outcome focus", 58, 50, 66, "no_clear_change"),
+    DimensionBar("Ownership", 44.5, 36, 53, "down"),
+    DimensionBar("Adaptability", None, needs=2),
+    DimensionBar("Improvement", 66, 58, 73, None),
     {"label": "Felt value", "score": 81, "lower": 76, "upper": 86, "change": "up"},
 ]
 
@@ -80,12 +80,12 @@ def test_missing_score_says_how_many_answers_are_needed_and_draws_no_bar():
 
 
 def test_missing_score_without_count_says_not_enough():
-    root = parse(dimension_bars([DimensionScore("X", None)]))
+    root = parse(dimension_bars([DimensionBar("X", None)]))
     assert "not enough answers" in texts(root)
 
 
 def test_bar_length_is_proportional_and_whisker_spans_the_ci():
-    root = parse(dimension_bars([DimensionScore("A", 50, 40, 60), DimensionScore("B", 100)]))
+    root = parse(dimension_bars([DimensionBar("A", 50, 40, 60), DimensionBar("B", 100)]))
     bars = [r for r in root.iter(f"{NS}rect") if r.get("class") == "op-chart__bar"]
     assert float(bars[1].get("width")) == pytest.approx(2 * float(bars[0].get("width")))
     whisker = next(e for e in root.iter(f"{NS}path") if e.get("class") == "op-chart__ci")
@@ -98,7 +98,7 @@ def test_bar_length_is_proportional_and_whisker_spans_the_ci():
 
 def test_unknown_change_is_refused():
     with pytest.raises(ValueError):
-        dimension_bars([DimensionScore("A", 50, change="sideways")])
+        dimension_bars([DimensionBar("A", 50, change="sideways")])
 
 
 def test_segments_show_value_and_n():

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from tenants.charts import (
-    DimensionScore,
+    DimensionBar,
     HeatRow,
     Point,
     Segment,
@@ -32,7 +32,7 @@ def sample(kind: str, label: str = "Team A", value: float | None = 61.0) -> Mark
         b = {"name": "Other", "points": [{"period": "2026-Q1", "value": 40}]}
         return trend_chart(series=[a, b], values=True)
     if kind == "dimensions":
-        return dimension_bars([DimensionScore(label, value, 50, 70, "up", needs=2)])
+        return dimension_bars([DimensionBar(label, value, 50, 70, "up", needs=2)])
     if kind == "heatmap":
         rows = [HeatRow(label), HeatRow("Sub", 1)]
         return heatmap(rows, [label, "Ownership"], [[value, 20], [None, 99]])

@@ -6,7 +6,7 @@ import pytest
 
 from tenants.charts import (
     DataTable,
-    DimensionScore,
+    DimensionBar,
     HeatRow,
     Point,
     Segment,
@@ -33,8 +33,8 @@ def test_trend_table_has_a_row_per_period_and_a_column_per_series():
 
 
 def test_dimension_table_spells_out_missing_scores_and_changes():
-    own = DimensionScore("Ownership", 44.5, 36, 53, "down")
-    t = dimension_table([own, DimensionScore("Adaptability", None, needs=2)])
+    own = DimensionBar("Ownership", 44.5, 36, 53, "down")
+    t = dimension_table([own, DimensionBar("Adaptability", None, needs=2)])
     assert t.rows == (
         ("Ownership", "45", "36–53", "down"),
         ("Adaptability", "not enough answers (needs 2 more)", "", ""),
@@ -66,7 +66,7 @@ def test_participation_table():
 
 
 def test_html_is_a_captioned_table_with_header_scopes_and_escaped_cells():
-    t = dimension_table([DimensionScore("<script>x</script> & co", 50)])
+    t = dimension_table([DimensionBar("<script>x</script> & co", 50)])
     html = str(t.html())
     assert "<script>" not in html
     table = ET.fromstring(html)  # noqa: S314 -- our own output
@@ -84,7 +84,7 @@ def test_visually_hidden_variant_and_jinja_protocol():
 
 def test_tables_take_the_same_arguments_as_their_chart():
     kwargs = {"title": "Scores", "chart_id": "dims", "desc": "x"}
-    items = [DimensionScore("A", 50)]
+    items = [DimensionBar("A", 50)]
     dimension_bars(items, **kwargs)
     assert dimension_table(items, **kwargs).caption == "Scores"
 
@@ -99,4 +99,4 @@ def test_words_can_be_translated():
 @pytest.mark.parametrize("bad", ["sideways", "UP"])
 def test_tables_validate_like_charts(bad):
     with pytest.raises(ValueError):
-        dimension_table([DimensionScore("A", 50, change=bad)])
+        dimension_table([DimensionBar("A", 50, change=bad)])

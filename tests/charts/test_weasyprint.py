@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from tenants.charts import (
-    DimensionScore,
+    DimensionBar,
     HeatRow,
     Point,
     Segment,
@@ -24,7 +24,7 @@ pypdf = pytest.importorskip("pypdf")
 def test_all_charts_render_in_a_pdf_with_their_text(caplog):
     charts = [
         trend_chart([Point("2026-Q1", 48, 41, 55), Point("2026-Q2", None), Point("2026-Q3", 66.5)]),
-        dimension_bars([DimensionScore("Ownership", 44.5, 36, 53, "down")]),
+        dimension_bars([DimensionBar("Ownership", 44.5, 36, 53, "down")]),
         heatmap([HeatRow("Sales"), HeatRow("EMEA", 1)], ["Ownership"], [[73], [None]]),
         segment_bars([Segment("Enterprise", 71, 48, 64, 78)]),
         participation_gauge(50, 31),

@@ -11,7 +11,7 @@ from saas.extensions import db
 from tenants.dashboard import service
 from tenants.people.models import Employee
 from tenants.pulses.models import Program, Round
-from tests.helpers import login, make_tenant, make_user
+from tests.factories import login, make_tenant, make_user
 
 
 def _done(html: str) -> list[str]:
@@ -40,8 +40,10 @@ def test_an_empty_company_sees_the_checklist_not_a_broken_chart(client, ctx):
     assert "No results yet" in html
     assert "op-chart" not in html  # no empty chart, no export of nothing
     assert "export.csv" not in html
-    # Every link leads to a page that exists.
-    for href in re.findall(r'class="dash-check-body">.*?href="([^"]+)"', html, re.S):
+    # Every step links to a page that exists.
+    hrefs = re.findall(r'class="dash-check-body">.*?href="([^"]+)"', html, re.S)
+    assert len(hrefs) == 4
+    for href in hrefs:
         assert client.get(href).status_code == 200, href
 
 

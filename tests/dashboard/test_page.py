@@ -1,7 +1,7 @@
 """What a member sees on the dashboard, from hand-built figures (the ``Dashboard`` contract).
 
 These tests pin the page and the export to the contract, whatever the scoring service computes;
-``test_demo.py`` runs the real service over the demo's history.
+``tests/demo/test_demo.py`` runs the real service over the demo's history.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from saas.db import tenant_context
 from saas.extensions import db
 from tenants.dashboard import service
 from tenants.people.models import Team
-from tests.dashboard.sample import hidden, sample
-from tests.helpers import login, make_tenant, make_user
+from tests.factories import login, make_tenant, make_user
+from tests.factories.dashboard import hidden, sample
 
 
 @pytest.fixture
@@ -233,9 +233,9 @@ def test_an_executive_sees_the_dashboard_read_only_but_not_manager_pages(client,
     assert client.get(f"/t/{tenant.slug}/members").status_code == 403
     assert client.get(f"/t/{tenant.slug}/settings").status_code == 403
     for endpoint in ("people.employees", "pulses.programs"):
-        if endpoint in app.view_functions:
-            rule = next(app.url_map.iter_rules(endpoint))
-            assert client.get(rule.rule.replace("<slug>", tenant.slug)).status_code == 403
+        assert endpoint in app.view_functions, f"no endpoint {endpoint}"
+        rule = next(app.url_map.iter_rules(endpoint))
+        assert client.get(rule.rule.replace("<slug>", tenant.slug)).status_code == 403
 
 
 def test_a_stranger_gets_404_for_the_dashboard_and_the_export(client, ctx, figures):
@@ -246,7 +246,7 @@ def test_a_stranger_gets_404_for_the_dashboard_and_the_export(client, ctx, figur
 
 
 def test_a_hidden_quarter_in_the_trend_says_what_it_needs(client, ctx, figures):
-    from tenants.scoring.figures import TrendPoint
+    from tenants.scoring.core.figures import TrendPoint
 
     base = sample()
     trend = (*base.trend[:-2], TrendPoint("2026-Q2", None, None, True, 2), base.trend[-1])

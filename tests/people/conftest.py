@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from saas.db import tenant_context
 from saas.extensions import db
 from tenants.people.models import Employee, ImportJob, Team
-from tests.helpers import login, make_tenant, make_user
+from tests.factories import login, make_tenant, make_user
 
 
 @dataclass

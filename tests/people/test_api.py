@@ -10,7 +10,7 @@ from saas.db import tenant_context
 from saas.extensions import db
 from tenants.api import service as api_service
 from tenants.people.models import Customer, Employee, Team
-from tests.helpers import make_tenant
+from tests.factories import make_tenant
 
 
 @pytest.fixture
@@ -120,6 +120,7 @@ def test_schema_errors_and_the_size_limit_are_refused(api):
     assert api.count(Employee) == 0
 
 
+@pytest.mark.slow
 def test_ten_thousand_items_in_one_call(api):
     response = api.put("/employees", _staff(10_000))
     assert response.status_code == 200 and response.get_json()["created"] == 10_000

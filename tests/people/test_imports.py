@@ -10,7 +10,7 @@ import pytest
 from saas.billing import entitlements as billing
 from saas.db import tenant_context
 from saas.extensions import db
-from tenants.people import aggregates
+from tenants.people.aggregates import writes
 from tenants.people.models import Customer, Employee, Team
 from tests.people.conftest import commit, count, employees, job, teams, upload
 
@@ -90,6 +90,7 @@ def test_the_commit_needs_the_explicit_skip_and_then_imports_every_good_row(clie
     assert job(company, job_id).status == "done"
 
 
+@pytest.mark.slow
 def test_the_story_4997_of_5000_rows_land_in_the_right_teams(client, company):
     job_id = upload(client, company, hr_export(good=4997))
     preview = job(company, job_id)
@@ -118,7 +119,7 @@ def test_a_failure_in_the_middle_of_a_commit_leaves_everything_as_it_was(
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(aggregates, "deactivate_missing", explode)
+    monkeypatch.setattr(writes, "deactivate_missing", explode)
     job_id = upload(client, company, changed)
     assert job(company, job_id).new_rows == 1
     commit(client, company, job_id, deactivate_missing="y")
@@ -352,6 +353,6 @@ def test_an_import_can_be_discarded(client, company):
     ],
 )
 def test_header_synonyms(header, field):
-    from tenants.people.imports import map_headers
+    from tenants.people.imports.headers import map_headers
 
     assert map_headers("employees", [header])[0] == {field: 0}

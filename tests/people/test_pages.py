@@ -11,13 +11,14 @@ from saas.db import tenant_context
 from saas.extensions import db
 from tenants.people import service
 from tenants.people.models import Customer, Employee, ImportJob, Team
-from tests.helpers import login, make_tenant, make_user
+from tenants.people.teams import create_team
+from tests.factories import login, make_tenant, make_user
 from tests.people.conftest import employees, teams
 
 
 def _team(company, name, parent=None):
     with tenant_context(company.id):
-        team = service.create_team(name, parent)
+        team = create_team(name, parent)
         db.session.commit()
         return team.id
 
@@ -78,6 +79,17 @@ def test_a_team_is_renamed_and_moved_but_never_under_itself(client, company):
         "Plataforma": "Engineering",
         "Ventas": None,
     }
+
+
+def test_the_members_page_offers_the_team_tree_for_a_team_lead(client, company):
+    """The shell's members page names no area: its team options come from the people area."""
+    ops = _team(company, "Operaciones")
+    _team(company, "Soporte", ops)
+    _team(company, "Administración")
+    page = client.get(f"/t/{company.slug}/members").get_data(as_text=True)
+    options = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', page)
+    names = [label.replace("\u00a0", " ") for value, label in options if value != "0"]
+    assert names[:3] == ["Administración", "Operaciones", "  Soporte"]
 
 
 def test_the_employee_list_paginates_searches_and_filters_by_team_subtree(client, company):

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from saas.db import tenant_context
 from saas.extensions import db
-from tenants.people import imports, tasks
+from tenants.people import tasks
+from tenants.people.imports import jobs
 from tenants.people.models import Employee, ImportJob, Team
-from tests.helpers import make_tenant
+from tests.factories import make_tenant
 from tests.people.test_imports import hr_export
 
 
@@ -51,7 +52,7 @@ def test_preview_and_commit_run_in_a_worker_with_real_transactions(live_app, tmp
         tenant = make_tenant("Cola Ibérica", country="ES")
         tenant_id = tenant.id
         with tenant_context(tenant_id):
-            job = imports.create_job("employees", io.BytesIO(hr_export(good=300)), "rrhh.csv")
+            job = jobs.create_job("employees", io.BytesIO(hr_export(good=300)), "rrhh.csv")
             db.session.flush()
             job_id = job.id
             db.session.commit()
@@ -65,7 +66,7 @@ def test_preview_and_commit_run_in_a_worker_with_real_transactions(live_app, tmp
             job = db.session.get(ImportJob, job_id)
             assert (job.status, job.new_rows, job.invalid_rows) == ("ready", 300, 3)
             assert db.session.scalar(select(func.count(Employee.id))) == 0
-            imports.confirm_job(job, skip_invalid=True, deactivate_missing=False)
+            jobs.confirm_job(job, skip_invalid=True, deactivate_missing=False)
             db.session.commit()
             db.session.remove()
         commit(tenant_id, job_id).get(blocking=True, timeout=30)
@@ -74,7 +75,7 @@ def test_preview_and_commit_run_in_a_worker_with_real_transactions(live_app, tmp
             assert (job.status, job.created_count, job.skipped_count) == ("done", 300, 3)
             assert db.session.scalar(select(func.count(Employee.id))) == 300
             assert db.session.scalar(select(func.count(Team.id))) == 2
-            assert not imports.job_file(job).exists()  # the upload is removed once imported
+            assert not jobs.job_file(job).exists()  # the upload is removed once imported
             db.session.remove()
     finally:
         consumer.stop(graceful=True)

@@ -10,15 +10,15 @@ from sqlalchemy import DateTime, inspect, select, text
 
 from saas.db import tenant_context, utcnow
 from saas.extensions import db
-from tenants.pulses import submit
 from tenants.pulses.models import Invitation
+from tenants.pulses.respondent import submit
 from tenants.surveys.models import Answer, Response
-from tests.helpers import make_tenant
-from tests.pulses import test_rounds_factory as factory
-from tests.pulses.test_rounds_factory import employee_round, full_answers, live_tenant
+from tests.factories import live, make_tenant
+from tests.factories.live import live_tenant
+from tests.factories.rounds import employee_round, full_answers
 
-live_app = factory.live_app  # a fixture
-smtp_sink = factory.smtp_sink  # a fixture
+live_app = live.live_app  # a fixture
+smtp_sink = live.smtp_sink  # a fixture
 
 RESPONSE_COLUMNS = {
     "id",

@@ -10,20 +10,15 @@ from sqlalchemy import select
 
 from saas.db import tenant_context, utcnow
 from saas.extensions import db
-from tenants.pulses import dispatch
-from tenants.pulses.invitation_mail import RawTransport
 from tenants.pulses.models import Invitation, Round, Suppression
-from tenants.pulses.tokens import hash_token
-from tests.helpers import html_of, make_tenant, text_of
-from tests.pulses import test_rounds_factory as factory
-from tests.pulses.test_rounds_factory import (
-    customer_round,
-    deliver,
-    employee_round,
-    smtp_settings,
-)
+from tenants.pulses.outbox import claims, tick
+from tenants.pulses.outbox.smtp import RawTransport
+from tenants.pulses.outbox.tokens import hash_token
+from tests.factories import html_of, live, make_tenant, text_of
+from tests.factories.live import smtp_settings
+from tests.factories.rounds import customer_round, deliver, employee_round
 
-smtp_sink = factory.smtp_sink  # a fixture
+smtp_sink = live.smtp_sink  # a fixture
 
 
 def _link(message) -> str:
@@ -68,7 +63,7 @@ def test_a_launched_round_mails_each_person_once_in_their_language(ctx, outbox):
         assert all(i.status == "sent" and i.sent_at and i.attempts == 1 for i in by_email.values())
 
     # The tick finds nothing more to send: each person got exactly one email.
-    dispatch.sweep(utcnow())
+    tick.sweep(utcnow())
     assert len(outbox) == 2
 
 
@@ -117,13 +112,13 @@ def test_bounces_are_suppressed_and_temporary_failures_retried(app, ctx, smtp_si
         assert "550" in rows["gone@b.test"].last_error
         assert rows["busy@b.test"].status == "queued"
         assert rows["busy@b.test"].attempts == 1
-        assert rows["busy@b.test"].next_attempt_at == now + dispatch.backoff(1)
+        assert rows["busy@b.test"].next_attempt_at == now + claims.backoff(1)
         assert db.session.scalars(select(Suppression.email)).all() == ["gone@b.test"]
 
     # Not due yet: nothing happens. Then the server accepts it on the retry.
     assert deliver(tenant.id, transport=transport, clock=lambda: now).claimed == 0
     smtp_sink.codes.pop("busy@b.test")
-    retry_at = now + dispatch.backoff(1)
+    retry_at = now + claims.backoff(1)
     assert deliver(tenant.id, transport=transport, clock=lambda: retry_at).sent == 1
     assert smtp_sink.count_by_recipient() == {"fine@b.test": 1, "busy@b.test": 1}
     transport.close()
@@ -143,15 +138,15 @@ def test_temporary_failures_give_up_after_the_last_attempt(app, ctx, smtp_sink):
     smtp_sink.codes = {"busy@c.test": "451 4.2.0 Try later"}
     transport = RawTransport(smtp_settings(app, smtp_sink))
     moment = utcnow()
-    for attempt in range(1, dispatch.MAX_ATTEMPTS + 1):
+    for attempt in range(1, claims.MAX_ATTEMPTS + 1):
         report = deliver(tenant.id, transport=transport, clock=lambda m=moment: m)
         assert report.claimed == 1
-        moment = moment + dispatch.backoff(attempt)
+        moment = moment + claims.backoff(attempt)
     transport.close()
     with tenant_context(tenant.id):
         invitation = db.session.scalars(select(Invitation)).one()
         assert invitation.status == "failed"
-        assert invitation.attempts == dispatch.MAX_ATTEMPTS
+        assert invitation.attempts == claims.MAX_ATTEMPTS
         assert db.session.scalars(select(Suppression)).all() == []  # not the address's fault
     assert smtp_sink.received == []
 
@@ -159,7 +154,7 @@ def test_temporary_failures_give_up_after_the_last_attempt(app, ctx, smtp_sink):
 def test_an_unreachable_mail_server_keeps_invitations_queued(app, ctx):
     from dataclasses import replace
 
-    from tests.pulses.test_rounds_factory import free_port
+    from tests.factories.smtp import free_port
 
     tenant = make_tenant("Offline Co")
     employee_round(tenant, 3)
@@ -196,11 +191,11 @@ def test_a_stale_claim_is_taken_over_and_a_fresh_one_is_not(ctx, outbox):
     employee_round(tenant, 2)
     now = utcnow()
     with tenant_context(tenant.id):
-        assert len(dispatch.claim(now, "dead-worker", limit=1)) == 1  # the limit holds
-        ids = dispatch.claim(now, "dead-worker")
+        assert len(claims.claim(now, "dead-worker", limit=1)) == 1  # the limit holds
+        ids = claims.claim(now, "dead-worker")
     assert len(ids) == 1
     assert deliver(tenant.id, clock=lambda: now + timedelta(minutes=1)).claimed == 0
-    later = now + dispatch.STALE_AFTER + timedelta(seconds=1)
+    later = now + claims.STALE_AFTER + timedelta(seconds=1)
     assert deliver(tenant.id, clock=lambda: later).sent == 2
     assert len(outbox) == 2
 

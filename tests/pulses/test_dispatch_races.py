@@ -18,19 +18,17 @@ from sqlalchemy import select
 
 from saas.db import tenant_context, utcnow
 from saas.extensions import db
-from tenants.pulses import dispatch
 from tenants.pulses.models import Invitation
-from tests.pulses import test_rounds_factory as factory
-from tests.pulses.test_rounds_factory import (
-    employee_round,
-    live_tenant,
-)
+from tenants.pulses.outbox import claims, delivery
+from tests.factories import live
+from tests.factories.live import live_tenant
+from tests.factories.rounds import employee_round
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
-live_app = factory.live_app  # a fixture
-smtp_sink = factory.smtp_sink  # a fixture
+live_app = live.live_app  # a fixture
+smtp_sink = live.smtp_sink  # a fixture
 
 
 def _statuses(app, tenant_id) -> Counter:
@@ -44,14 +42,14 @@ def test_two_dispatchers_at_once_never_send_the_same_invitation(live_app):
         tenant = live_tenant()
         made = employee_round(tenant, 120)
     barrier = threading.Barrier(2)
-    reports: list[dispatch.DispatchReport] = []
+    reports: list[delivery.DispatchReport] = []
     errors: list[BaseException] = []
 
     def run() -> None:
         try:
             with live_app.app_context(), tenant_context(tenant.id):
                 barrier.wait()
-                reports.append(dispatch.deliver_due(batch_size=10))
+                reports.append(delivery.deliver_due(batch_size=10))
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -73,10 +71,10 @@ CHILD = """
 import sys
 from saas import create_app
 from saas.db import tenant_context
-from tenants.pulses import dispatch
+from tenants.pulses.outbox import delivery
 app = create_app()
 with app.app_context(), tenant_context(int(sys.argv[1])):
-    dispatch.deliver_due(batch_size=100)
+    delivery.deliver_due(batch_size=100)
 """
 
 
@@ -118,12 +116,12 @@ def test_a_dispatcher_killed_mid_batch_is_taken_over_and_each_arrives_once(live_
 
     # A fresh dispatcher does not touch a claim that may still be alive ...
     with live_app.app_context(), tenant_context(tenant.id):
-        assert dispatch.deliver_due().claimed == 0
+        assert delivery.deliver_due().claimed == 0
     # ... and takes it over once it is stale.
     sink.delay = 0
-    later = utcnow() + dispatch.STALE_AFTER + timedelta(seconds=1)
+    later = utcnow() + claims.STALE_AFTER + timedelta(seconds=1)
     with live_app.app_context(), tenant_context(tenant.id):
-        dispatch.deliver_due(clock=lambda: later)
+        delivery.deliver_due(clock=lambda: later)
     counts = sink.count_by_recipient()
     assert set(counts) == set(made.tokens)
     duplicates = sum(n - 1 for n in counts.values())

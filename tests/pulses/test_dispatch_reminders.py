@@ -11,10 +11,10 @@ from saas.db import tenant_context, utcnow
 from saas.extensions import db
 from saas.tasks import run_tick
 from tenants.people.models import Customer, Employee
-from tenants.pulses import reminders
 from tenants.pulses.models import Invitation, Round, Suppression
-from tests.helpers import make_tenant, text_of
-from tests.pulses.test_rounds_factory import (
+from tenants.pulses.outbox import reminders
+from tests.factories import make_tenant, text_of
+from tests.factories.rounds import (
     customer_round,
     deliver,
     employee_round,

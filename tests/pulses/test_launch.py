@@ -10,11 +10,12 @@ from sqlalchemy import inspect, select
 from saas.db import tenant_context
 from saas.extensions import db
 from saas.tenancy.models import Tenant
-from tenants.pulses import launch, tokens
 from tenants.pulses.models import Invitation, Program, Round, Suppression
+from tenants.pulses.outbox import tokens
+from tenants.pulses.rounds import customers, launch
 from tenants.surveys import service as surveys
 from tenants.surveys.models import Question, RoundQuestion
-from tests.pulses.test_support import (
+from tests.factories.pulses import (
     add_customer,
     add_employee,
     add_team,
@@ -205,9 +206,9 @@ def test_a_customer_program_has_one_rolling_round_per_local_month(ctx):
     tenant = madrid_tenant()
     with tenant_context(tenant.id):
         program = db.session.get(Program, program_of(tenant, "customer").id)
-        april = launch.customer_round_for(program, at("2026-04-07 07:00"))
-        assert launch.customer_round_for(program, at("2026-04-30 21:59")) is april
-        may = launch.customer_round_for(program, at("2026-04-30 22:00"))  # May in Madrid
+        april = customers.customer_round_for(program, at("2026-04-07 07:00"))
+        assert customers.customer_round_for(program, at("2026-04-30 21:59")) is april
+        may = customers.customer_round_for(program, at("2026-04-30 22:00"))  # May in Madrid
         assert may is not april
         assert (april.month, may.month, may.period, may.kind) == (
             "2026-04",
@@ -237,17 +238,17 @@ def test_the_monthly_sample_skips_unreachable_and_recently_invited_customers(ctx
     with tenant_context(tenant.id):
         program = db.session.get(Program, program_of(tenant, "customer").id)
         program.started, program.sample_share = True, 0.5
-        assert launch.sample_customers(program, NOW, random.Random(1)) == 3
-        assert launch.sample_customers(program, NOW + timedelta(hours=1)) == 0  # once a month
-        april = launch.customer_round_for(program, NOW)
+        assert customers.sample_customers(program, NOW, random.Random(1)) == 3
+        assert customers.sample_customers(program, NOW + timedelta(hours=1)) == 0  # once a month
+        april = customers.customer_round_for(program, NOW)
         sampled = set(
             db.session.scalars(select(Invitation.email).where(Invitation.round_id == april.id))
         )
         assert len(sampled) == 3 and sampled <= {c.email for c in reachable}
         # In May, the three invited in April are still within the 30-day cooldown.
         may = NOW + timedelta(days=25)
-        assert launch.sample_customers(program, may, random.Random(1)) == 2  # 50% of 3, rounded
-        round_may = launch.customer_round_for(program, may)
+        assert customers.sample_customers(program, may, random.Random(1)) == 2  # 50% of 3, rounded
+        round_may = customers.customer_round_for(program, may)
         again = set(
             db.session.scalars(select(Invitation.email).where(Invitation.round_id == round_may.id))
         )
@@ -255,7 +256,7 @@ def test_the_monthly_sample_skips_unreachable_and_recently_invited_customers(ctx
 
 
 def test_launch_commits_before_it_hands_the_round_to_the_dispatcher(ctx, monkeypatch):
-    from tenants.pulses import dispatch
+    from tenants.pulses.outbox import tasks
 
     seen: list[tuple[int, bool]] = []
 
@@ -264,7 +265,7 @@ def test_launch_commits_before_it_hands_the_round_to_the_dispatcher(ctx, monkeyp
         seen.append((inspect(round_).identity[0], open_transaction))
 
     monkeypatch.undo()
-    monkeypatch.setattr(dispatch, "enqueue_round", enqueue_round)
+    monkeypatch.setattr(tasks, "enqueue_round", enqueue_round)
     tenant = madrid_tenant()
     add_employee(tenant)
     round_id = _launch(tenant).id

@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from saas.db import tenant_context
 from saas.extensions import db
 from tenants.api import service as api_service
-from tenants.pulses import launch, processes
 from tenants.pulses.models import Interaction, Invitation, Process, Program, Round, Suppression
-from tests.helpers import login
-from tests.pulses.test_support import (
+from tenants.pulses.processes import service as processes
+from tenants.pulses.rounds import launch
+from tests.factories import login
+from tests.factories.pulses import (
     add_customer,
     add_team,
     at,

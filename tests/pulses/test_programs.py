@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from saas.db import tenant_context
 from saas.extensions import db
 from tenants.api import service as api_service
-from tenants.pulses import programs
 from tenants.pulses.models import Invitation, Program, Round
+from tenants.pulses.programs import service as programs
 from tenants.surveys import bank
 from tenants.surveys.models import Question
-from tests.helpers import login
-from tests.pulses.test_support import (
+from tests.factories import login
+from tests.factories.pulses import (
     add_employee,
     at,
     madrid_tenant,
@@ -180,7 +180,7 @@ def test_an_open_days_left_at_the_old_default_follows_the_new_cadence(client, ct
 
 
 def test_audience_teams_are_saved_and_foreign_programs_are_404(client, ctx):
-    from tests.pulses.test_support import add_team
+    from tests.factories.pulses import add_team
 
     tenant = madrid_tenant()
     other = madrid_tenant()
@@ -322,22 +322,3 @@ def test_the_openapi_document_declares_the_pulse_endpoints(client, ctx):
     assert "202" in interactions["responses"]
     schema = interactions["requestBody"]["content"]["application/json"]["schema"]
     assert set(schema["required"]) == {"customer_email", "process", "occurred_at"}
-
-
-def test_the_demo_hook_is_idempotent(ctx):
-    from saas import hooks
-    from tenants.pulses.models import Process
-
-    assert programs.seed_demo in hooks.of("demo")
-    tenant = madrid_tenant()
-    with tenant_context(tenant.id):
-        programs.seed_demo(tenant)
-        programs.seed_demo(tenant)
-        db.session.commit()
-        employee = db.session.scalars(select(Program).where(Program.kind == "employee")).all()
-        assert len(employee) == 1
-        assert employee[0].started and employee[0].cadence == "biweekly"
-        assert employee[0].next_send_at is not None
-        birthday = db.session.scalars(select(Process).where(Process.name == "Birthday call")).all()
-        assert len(birthday) == 1
-        assert db.session.get(Program, birthday[0].program_id).kind == "customer"

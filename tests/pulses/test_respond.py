@@ -16,8 +16,8 @@ from tenants.pulses.models import Invitation, Round, Suppression
 from tenants.scoring.models import Rollup
 from tenants.surveys.bank import ACHIEVEMENT_LABELS, PURPOSE_MAP_FIELDS
 from tenants.surveys.models import Answer, Response
-from tests.helpers import make_tenant
-from tests.pulses.test_rounds_factory import customer_round, employee_round, full_answers
+from tests.factories import make_tenant
+from tests.factories.rounds import customer_round, employee_round, full_answers
 
 
 def _one_person(name="Acme", locale="en", **kwargs):
@@ -177,7 +177,7 @@ def test_an_unknown_link_is_a_friendly_404_and_guessing_is_rate_limited(client, 
 
 
 def test_a_preview_link_shows_the_pulse_but_cannot_submit(client, ctx):
-    from tenants.pulses.invitation_mail import preview_token
+    from tenants.pulses.outbox.tokens import preview_token
 
     tenant, made, _token = _one_person()
     with tenant_context(tenant.id):

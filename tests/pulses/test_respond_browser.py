@@ -21,7 +21,8 @@ from saas.db import tenant_context
 from saas.extensions import db
 from tenants.pulses.models import Round
 from tests.conftest import make_settings, reset_schema
-from tests.pulses.test_rounds_factory import customer_round, employee_round, live_tenant
+from tests.factories.live import live_tenant
+from tests.factories.rounds import customer_round, employee_round
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -14,18 +14,15 @@ from saas.extensions import db
 from tenants.pulses.models import Invitation
 from tenants.scoring.models import Rollup
 from tenants.surveys.models import Answer, Response
-from tests.pulses import test_rounds_factory as factory
-from tests.pulses.test_rounds_factory import (
-    employee_round,
-    full_answers,
-    live_tenant,
-)
+from tests.factories import live
+from tests.factories.live import live_tenant
+from tests.factories.rounds import employee_round, full_answers
 
 pytestmark = pytest.mark.slow
 SUBMITS = 200
 
-live_app = factory.live_app  # a fixture
-smtp_sink = factory.smtp_sink  # a fixture
+live_app = live.live_app  # a fixture
+smtp_sink = live.smtp_sink  # a fixture
 
 
 def test_concurrent_submits_of_one_link_record_exactly_one_response(live_app):

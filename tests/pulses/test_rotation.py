@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tenants.pulses.rotation import (
+from tenants.pulses.programs.rotation import (
     MONTHLY_MIN_ASKS,
     PastRound,
     Ref,
@@ -18,7 +18,7 @@ from tenants.pulses.rotation import (
     rotates,
     select_questions,
 )
-from tenants.pulses.schedule import CADENCES, quarter_of, send_dates
+from tenants.pulses.programs.timing import CADENCES, quarter_of, send_dates
 from tenants.surveys.bank import EMPLOYEE_DIMENSIONS, customer_bank, employee_bank
 
 DIMS = EMPLOYEE_DIMENSIONS
@@ -179,6 +179,7 @@ def test_empty_bank_asks_only_the_every_round_questions() -> None:
 # --- properties ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=250, deadline=None)
 @given(
     cadence=st.sampled_from(CADENCES),

@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
-from saas.db import tenant_context
+from saas.db import tenant_context, utcnow
 from saas.extensions import db
 from tenants.api import service as api_service
 from tenants.pulses.models import Invitation, Round
 from tenants.surveys.models import Response
-from tests.helpers import link_in, login, make_tenant, make_user, text_of
-from tests.pulses.test_rounds_factory import deliver, employee_round, full_answers
+from tests.factories import link_in, login, make_tenant, make_user, text_of
+from tests.factories.rounds import customer_round, deliver, employee_round, full_answers
 
 PEOPLE = [
     ("ana.garcia@acme.test", "es"),
@@ -169,3 +171,18 @@ def test_the_api_answers_bad_and_foreign_round_ids_with_json_errors(client, ctx)
     with tenant_context(other.id):
         assert db.session.get(Round, foreign.round_id).status == "open"
     assert client.get(f"/api/v1/rounds/{foreign.round_id}").status_code == 401
+
+
+# -- the rounds factory itself (tests/factories/rounds.py) -----------------------------------
+
+
+def test_a_launched_round_has_one_token_per_person_and_a_complete_form(ctx):
+    tenant = make_tenant("Factory Co")
+    made = employee_round(tenant, [("a@f.test", "en"), ("b@f.test", "es")])
+    assert set(made.tokens) == {"a@f.test", "b@f.test"}
+    assert len(set(made.tokens.values())) == 2
+    form = full_answers(made.round_id, made.tenant_id)
+    assert form and all(form.values())
+    now = utcnow()
+    customers = customer_round(make_tenant("Client Co"), 2, now=now + timedelta(seconds=1))
+    assert len(customers.tokens) == 2

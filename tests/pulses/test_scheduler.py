@@ -11,9 +11,11 @@ from saas import hooks
 from saas.db import tenant_context, unscoped
 from saas.extensions import db
 from saas.tasks import run_tick
-from tenants.pulses import launch, programs, scheduler
 from tenants.pulses.models import Invitation, Program, Round
-from tests.pulses.test_support import add_customer, add_employee, at, madrid_tenant, program_of
+from tenants.pulses.programs import scheduler
+from tenants.pulses.programs import service as programs
+from tenants.pulses.rounds import launch
+from tests.factories.pulses import add_customer, add_employee, at, madrid_tenant, program_of
 
 DUE = at("2026-03-24 08:00")  # Tuesday 24 March 2026, 09:00 in Madrid (CET)
 

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 from saas.db import tenant_context, utcnow
 from saas.extensions import db
 from tenants.pulses.models import Program
-from tenants.pulses.programs import start_program
-from tests.helpers import login
-from tests.pulses.test_support import madrid_tenant, owner_of, program_of
+from tenants.pulses.programs.service import start_program
+from tests.factories import login
+from tests.factories.pulses import madrid_tenant, owner_of, program_of
 
 
 def test_changing_the_time_zone_reschedules_started_programs(client, ctx):

@@ -7,7 +7,7 @@ import re
 from saas.audit import AuditEvent
 from saas.db import tenant_context
 from saas.extensions import db
-from tests.helpers import login, make_tenant, make_user
+from tests.factories import login, make_tenant, make_user
 
 
 def _create_key_in_ui(client, slug: str, name: str = "CRM") -> str:

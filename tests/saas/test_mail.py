@@ -6,8 +6,8 @@ import pytest
 
 from saas.mail import MailTransport, PermanentFailure, TemporaryFailure, build_message
 from tests.conftest import make_settings
-from tests.helpers import html_of, text_of
-from tests.smtp import SmtpServer
+from tests.factories import html_of, text_of
+from tests.factories.smtp import SmtpServer
 
 
 def _message(to: str = "ana@example.test"):
@@ -40,7 +40,7 @@ def test_multipart_mail_arrives_through_a_real_smtp_server(ctx):
 
 def test_refusals_are_told_apart_permanent_and_temporary(ctx):
     with SmtpServer() as server:
-        server.handler.refuse = {
+        server.sink.codes = {
             "gone@example.test": "550 No such user",
             "busy@example.test": "451 Try later",
         }
@@ -55,7 +55,7 @@ def test_refusals_are_told_apart_permanent_and_temporary(ctx):
 
 
 def test_an_unreachable_server_is_a_temporary_failure(ctx):
-    from tests.smtp import free_port
+    from tests.factories.smtp import free_port
 
     settings = make_settings("sqlite://", SMTP_HOST="127.0.0.1", SMTP_PORT=str(free_port()))
     with MailTransport(settings, timeout=2) as mail, pytest.raises(TemporaryFailure):

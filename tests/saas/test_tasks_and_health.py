@@ -14,7 +14,7 @@ from saas import tasks
 from saas.db import current_tenant_id
 from saas.extensions import db
 from saas.health import WorkerHeartbeat
-from tests.helpers import make_tenant
+from tests.factories import make_tenant
 
 SEEN: list[tuple[int | None, str]] = []
 
@@ -55,6 +55,7 @@ def live_app(tmp_path):
     dispose(application)
 
 
+@pytest.mark.slow
 def test_tasks_run_through_a_real_queue_and_consumer(live_app, tmp_path):
     with live_app.app_context():
         tenant = make_tenant("Cola", locale="es")

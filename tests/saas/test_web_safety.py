@@ -13,7 +13,7 @@ from PIL import Image
 from saas.db import tenant_context
 from saas.extensions import db
 from saas.tenancy.models import Tenant
-from tests.helpers import login, make_tenant, make_user
+from tests.factories import login, make_tenant, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 

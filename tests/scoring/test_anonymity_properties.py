@@ -22,23 +22,24 @@ import random
 from collections.abc import Mapping
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tenants.scoring.anonymity import (
+from tenants.scoring.core.anonymity import (
     MIN_THRESHOLD,
     Breakdown,
     Cell,
     Comment,
     CommentSet,
+    PartitionFigures,
     Released,
     Suppressed,
-    release_comments,
-    release_groups,
-    release_partition,
-    release_partitions,
-    release_team_figures,
+    TeamComments,
+    TeamFigures,
+    release,
 )
+from tenants.scoring.core.anonymity.groups import release_groups
 
 ROOT = "<tenant>"
 
@@ -191,11 +192,12 @@ def _outcomes(b: Breakdown) -> dict[object, object]:
 # --------------------------------------------------------------------------- properties
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(organisations())
 def test_team_figures_leak_nothing(org: tuple) -> None:
     tree, cells, unassigned = org
-    b = release_team_figures(tree, cells, unassigned=unassigned)
+    b = release(TeamFigures(tree, cells, unassigned=unassigned))
     cell_n, cell_thr = _cell_maps(tree, cells, unassigned)
     cells_of = _groups(tree)
     has_children = {p for p in tree.values() if p is not None}
@@ -212,6 +214,7 @@ def test_team_figures_leak_nothing(org: tuple) -> None:
     assert isinstance(b.total, Released) == (n_total >= t_total and n_total > 0)
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(
     st.lists(st.integers(0, 14), min_size=1, max_size=10),
@@ -221,7 +224,11 @@ def test_team_figures_leak_nothing(org: tuple) -> None:
 def test_partitions_leak_nothing(sizes: list[int], rest: int | None, thr: int) -> None:
     parts = {f"segment-{i}": Cell(n, thr) for i, n in enumerate(sizes)}
     unassigned = None if rest is None else Cell(rest, thr)
-    b = release_partition(parts, unassigned=unassigned)
+    # Split one way, as the service releases customers (the people in no part: None).
+    crossed = {(k,): c for k, c in parts.items()} | (
+        {} if unassigned is None else {(None,): unassigned}
+    )
+    b = release(PartitionFigures(crossed, ("segment",)))["segment"]
     cell_n: dict[object, int] = {k: c.respondents for k, c in parts.items()}
     cell_n[ROOT] = rest or 0
     cell_thr: dict[object, int] = dict.fromkeys(cell_n, thr)
@@ -230,6 +237,7 @@ def test_partitions_leak_nothing(sizes: list[int], rest: int | None, thr: int) -
     check_breakdown(cells_of, cell_n, cell_thr, _outcomes(b), never_alone=[{ROOT}])
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(organisations(), st.integers(1, 14), st.randoms(use_true_random=False))
 def test_comments_leak_nothing(org: tuple, comment_thr: int, rnd: random.Random) -> None:
@@ -239,8 +247,8 @@ def test_comments_leak_nothing(org: tuple, comment_thr: int, rnd: random.Random)
     comments = [Comment(f"from {team}", team) for team, c in cells.items() if c.respondents]
     if unassigned and unassigned.respondents:
         comments.append(Comment("from nowhere", None))
-    b = release_comments(
-        tree, cells, comments, rng=rnd, threshold=comment_thr, unassigned=unassigned
+    b = release(
+        TeamComments(tree, cells, comments, rng=rnd, threshold=comment_thr, unassigned=unassigned)
     )
     cells_of = _groups(tree)
     strict_thr = {c: max(t, comment_thr) for c, t in cell_thr.items()}
@@ -298,11 +306,12 @@ def crossed_tables(draw: st.DrawFn) -> tuple[tuple[str, ...], dict[tuple, Cell]]
     return ways, cells
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(crossed_tables())
 def test_breakdowns_side_by_side_leak_nothing(table: tuple) -> None:
     ways, cells = table
-    out = release_partitions(cells, ways)
+    out = release(PartitionFigures(cells, ways))
     cells_of: dict[object, set[object]] = {ROOT: set(cells)}
     outcomes: dict[object, object] = {}
     never: list[set[object]] = []
@@ -323,6 +332,7 @@ def test_breakdowns_side_by_side_leak_nothing(table: tuple) -> None:
     check_breakdown(cells_of, cell_n, cell_thr, outcomes, never_alone=never)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(organisations())
 def test_general_engine_on_team_trees_leaks_nothing(org: tuple) -> None:

@@ -9,7 +9,7 @@ from saas.db import tenant_context
 from saas.extensions import db
 from tenants.api import service as api_service
 from tenants.scoring.api import SCORES
-from tests.scoring.test_service import T3, build_sales_and_ops, make_world
+from tests.factories.scoring import T3, build_sales_and_ops, make_world
 
 
 def api_key(tenant_id: int) -> dict[str, str]:

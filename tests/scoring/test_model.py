@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tenants.scoring.model import (
+from tenants.scoring.core.anonymity import Released
+from tenants.scoring.core.maturity import (
     DIMENSION_KEYS,
     DIMENSIONS,
     KPI_BLEND_WEIGHT,
@@ -13,9 +14,10 @@ from tenants.scoring.model import (
     culture_index,
     dimension,
     maturity_level,
-    score_group,
 )
-from tenants.scoring.stats import Moments
+from tenants.scoring.core.outcomes import Outcome
+from tenants.scoring.core.scores import group_figures
+from tenants.scoring.core.stats import Moments
 
 
 def test_the_six_dimensions_of_the_glossary() -> None:
@@ -140,29 +142,42 @@ def test_levels_read_well() -> None:
         maturity_level(100.5)
 
 
-def test_score_group() -> None:
+def released_group(moments: dict[str, Moments]):
+    """A released group scored the way the service scores every group it shows."""
+    dims = {k: Released(m.n, m.n, 3, {k: m}) for k, m in moments.items()}
+    outcome = Outcome(3, 3, 3, True, None, None, dims)  # type: ignore[arg-type]
+    return group_figures("all", "Company", outcome, None, DIMENSION_KEYS)
+
+
+def test_a_released_group_is_scored_by_the_model() -> None:
     moments = {
         "purpose_clarity": Moments.from_values([60, 70, 80]),
         "outcome_focus": Moments.from_values([75, 100, 50]),
         "felt_value": Moments.from_values([100]),
     }
-    g = score_group(moments, kpi_outcome_share=0.5)
-    assert list(g.dimensions) == list(DIMENSION_KEYS)
-    pc = g.dimensions["purpose_clarity"]
-    assert (pc.n, pc.mean, pc.favourable_share) == (3, 70.0, pytest.approx(1 / 3))
+    g = released_group(moments)
+    assert [f.key for f in g.dimensions] == list(DIMENSION_KEYS)
+    dims = {f.key: f for f in g.dimensions}
+    pc = dims["purpose_clarity"]
+    assert (pc.responses, pc.score, pc.favourable_share) == (3, 70.0, pytest.approx(1 / 3))
     assert pc.ci is not None and pc.ci.low == pytest.approx(45.158623, abs=1e-4)
-    fv = g.dimensions["felt_value"]
-    assert fv.mean == 100.0 and fv.ci is None  # one response: no interval
-    assert g.dimensions["ownership"].n == 0 and g.dimensions["ownership"].mean is None
-    # Survey means stay raw; the index blends: outcome_focus = 0.75·75 + 0.25·50 = 68.75
-    assert g.dimensions["outcome_focus"].mean == 75.0
-    # (0.2·70 + 0.2·68.75 + 0.15·100) / 0.55 = (14 + 13.75 + 15) / 0.55 = 77.727273
-    assert g.index == pytest.approx(77.727273)
-    assert g.level is not None and g.level.number == 4
+    fv = dims["felt_value"]
+    assert fv.score == 100.0 and fv.ci is None  # one response: no interval
+    assert dims["ownership"].responses == 0 and dims["ownership"].score is None
+    assert dims["outcome_focus"].score == 75.0
+    # (0.2·70 + 0.2·75 + 0.15·100) / 0.55 = (14 + 15 + 15) / 0.55 = 80
+    assert g.index == pytest.approx(80.0)
+    assert g.level is not None and g.level.number == 5
+    # Survey means stay raw; a behavioural blend only moves the index: outcome_focus =
+    # 0.75·75 + 0.25·50 = 68.75, (0.2·70 + 0.2·68.75 + 0.15·100) / 0.55 = 77.727273
+    means = {"purpose_clarity": 70.0, "outcome_focus": 75.0, "felt_value": 100.0}
+    blended = culture_index(means, kpi_outcome_share=0.5)
+    assert blended == pytest.approx(77.727273)
+    assert maturity_level(blended).number == 4
 
 
-def test_score_group_with_nothing() -> None:
-    g = score_group({})
+def test_a_released_group_with_nothing() -> None:
+    g = released_group({})
     assert g.index is None and g.level is None
     with pytest.raises(ValueError):
-        score_group({"morale": Moments.from_values([1, 2])})
+        released_group({"morale": Moments.from_values([1, 2])})

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from saas.db import tenant_context
 from saas.extensions import db
-from tenants.scoring import aggregates
+from tenants.scoring.aggregates.rollup_rows import rebuild_rollups
 from tenants.scoring.models import Rollup
 from tenants.scoring.rollups import add_response, answer_to_100, response_values
 from tenants.surveys.models import Answer, Question, Response
-from tests.scoring.test_service import World, make_world
+from tests.factories.scoring import World, make_world
 
 
 def rollup_rows(tenant_id: int) -> dict[tuple, tuple]:
@@ -141,11 +141,11 @@ def test_rebuilding_in_sql_gives_exactly_what_add_response_kept(ctx):
     kept = rollup_rows(world.tenant_id)
     assert len(kept) == 8  # 3 dimensions × (Sales, no team) + 2 customer cells
     with tenant_context(world.tenant_id):
-        aggregates.rebuild_rollups(world.tenant_id)
+        rebuild_rollups(world.tenant_id)
         db.session.commit()
     assert rollup_rows(world.tenant_id) == kept
     with tenant_context(world.tenant_id):
-        aggregates.rebuild_rollups(world.tenant_id, [c])  # one round only
+        rebuild_rollups(world.tenant_id, [c])  # one round only
         db.session.commit()
     assert rollup_rows(world.tenant_id) == kept
 
@@ -253,6 +253,6 @@ def test_concurrent_add_response_from_threads_loses_no_increment(live_app):
         assert rows[(round_id, "team", str(team_id), "ownership")][0] == len(values)
         # ...and the same as recomputing from the stored answers.
         with tenant_context(tenant_id):
-            aggregates.rebuild_rollups(tenant_id)
+            rebuild_rollups(tenant_id)
             db.session.commit()
         assert rollup_rows(tenant_id) == rows

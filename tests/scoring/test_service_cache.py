@@ -1,5 +1,5 @@
 """Settled periods are remembered, and forgotten as soon as anything they depend on changes;
-the service's fast statistics agree with the tested ones in ``stats``."""
+the fast statistics (``scipy.special``) agree with ``scipy.stats``; the index's interval."""
 
 from __future__ import annotations
 
@@ -7,14 +7,16 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from scipy import stats as scipy_stats
 
 from saas.db import tenant_context
 from saas.extensions import db
 from tenants.people.models import Team
 from tenants.pulses.models import Round
-from tenants.scoring import service, stats
-from tenants.scoring.stats import Moments
-from tests.scoring.test_service import START, by_key, dim, make_world
+from tenants.scoring import cache, service
+from tenants.scoring.core import scores, stats
+from tenants.scoring.core.stats import Interval, Moments
+from tests.factories.scoring import START, by_key, dim, make_world
 
 LATER = START + timedelta(days=90)  # 2026-10-04: the quarter is over
 
@@ -33,7 +35,7 @@ def _empty_cache():
 
 
 def cached_periods(tenant_id: int) -> list[str]:
-    return sorted(key[1] for key in service._cache if key[0] == tenant_id)
+    return sorted(key[1] for key in cache._cache if key[0] == tenant_id)
 
 
 def test_a_settled_period_is_remembered_and_a_newly_closed_round_replaces_it(ctx):
@@ -120,18 +122,42 @@ def _random_moments(rng: random.Random) -> Moments:
     return Moments.from_values([rng.choice(range(0, 101, 25)) for _ in range(n)])
 
 
-def test_fast_intervals_and_change_tests_agree_with_stats():
+def _reference_interval(m: Moments) -> Interval | None:
+    """The interval with ``scipy.stats``' t distribution (slow, obviously right)."""
+    if m.mean is None or m.variance is None:
+        return None
+    half = float(scipy_stats.t.ppf(0.975, m.n - 1)) * (m.variance / m.n) ** 0.5
+    return Interval(max(0.0, m.mean - half), min(100.0, m.mean + half))
+
+
+def _reference_change(prev: Moments, curr: Moments) -> str:
+    """Welch's test at 5 % with ``scipy.stats``' t distribution."""
+    if prev.variance is None or curr.variance is None:
+        return "no_clear_change"
+    diff = curr.mean - prev.mean
+    a, b = prev.variance / prev.n, curr.variance / curr.n
+    if a + b == 0.0:
+        return "no_clear_change" if diff == 0.0 else ("up" if diff > 0 else "down")
+    t = diff / (a + b) ** 0.5
+    df = (a + b) ** 2 / (a * a / (prev.n - 1) + b * b / (curr.n - 1))
+    p = min(1.0, float(2.0 * scipy_stats.t.sf(abs(t), df)))
+    if p >= 0.05 or diff == 0.0:
+        return "no_clear_change"
+    return "up" if diff > 0 else "down"
+
+
+def test_fast_intervals_and_change_tests_agree_with_scipy_stats():
     rng = random.Random(42)
     for _ in range(3000):
         prev, curr = _random_moments(rng), _random_moments(rng)
-        expected = stats.confidence_interval(curr)
-        got = service._interval(curr)
+        expected = _reference_interval(curr)
+        got = stats.confidence_interval(curr)
         if expected is None:
             assert got is None
         else:
             assert got.low == pytest.approx(expected.low, abs=1e-9)
             assert got.high == pytest.approx(expected.high, abs=1e-9)
-        assert service._welch_change(prev, curr) == stats.welch_change(prev, curr)
+        assert stats.welch_change(prev, curr) == _reference_change(prev, curr)
 
 
 def test_the_index_interval_is_conservative_and_narrows_with_more_responses():
@@ -139,20 +165,20 @@ def test_the_index_interval_is_conservative_and_narrows_with_more_responses():
         "purpose_clarity": Moments.from_values([50, 75, 100]),
         "ownership": Moments.from_values([25, 50, 75]),
     }
-    ix = service._index(small)
+    ix = scores.index_of(small)
     # SE = (0.2/0.35)·25/√3 + (0.15/0.35)·25/√3, df = 2.
     se = (0.2 / 0.35 + 0.15 / 0.35) * 25 / 3**0.5
     assert ix.value == pytest.approx((0.2 * 75 + 0.15 * 50) / 0.35)
     assert ix.se == pytest.approx(se) and ix.df == 2
     big = {k: Moments.from_values([50, 75, 100] * 20) for k in small}
-    assert service._index(big).se < ix.se
-    interval = service._index_interval(ix)
+    assert scores.index_of(big).se < ix.se
+    interval = scores.index_interval(ix)
     half = 4.302652729911275 * se  # t(0.975, 2)
     assert (interval.low, interval.high) == pytest.approx(
         (ix.value - half, min(100, ix.value + half))
     )
-    assert service._index_change(service._index(big), service._index(big)) == "no_clear_change"
-    assert service._index_change(None, ix) is None
+    assert scores.index_change(scores.index_of(big), scores.index_of(big)) == "no_clear_change"
+    assert scores.index_change(None, ix) is None
 
 
 def test_dates_of_settling_are_compared_in_utc(ctx):

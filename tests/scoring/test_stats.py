@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tenants.scoring.stats import (
+from tenants.scoring.core.stats import (
     Interval,
     Moments,
     agreement_to_100,

@@ -12,7 +12,7 @@ from saas.tenancy.models import Tenant
 from tenants.pulses.models import Invitation, Round
 from tenants.scoring import service
 from tenants.scoring.models import PeriodCount, PeriodOutcome, Rollup
-from tests.scoring.test_service import build_sales_and_ops, make_world
+from tests.factories.scoring import build_sales_and_ops, make_world
 
 AFTER = datetime(2026, 10, 5, tzinfo=UTC)
 

@@ -9,12 +9,12 @@ from sqlalchemy import func, select, update
 
 from saas.db import tenant_context
 from saas.extensions import db
-from tenants.pulses import launch
 from tenants.pulses.models import Program, Round
+from tenants.pulses.rounds import launch
 from tenants.surveys import service
 from tenants.surveys.models import Answer, Question, Response, RoundQuestion
-from tests.helpers import login
-from tests.pulses.test_support import add_employee, at, madrid_tenant, owner_of, program_of
+from tests.factories import login
+from tests.factories.pulses import add_employee, at, madrid_tenant, owner_of, program_of
 
 NOW = at("2026-04-07 07:00")
 
