@@ -15,7 +15,7 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, event
 from sqlalchemy.engine import Engine
@@ -86,6 +86,15 @@ def reads_only_on_get(view: Any) -> Any:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+@overload
+def iso_z(moment: datetime) -> str: ...
+@overload
+def iso_z(moment: None) -> None: ...
+def iso_z(moment: datetime | None) -> str | None:
+    """A moment as ISO 8601 in UTC with a ``Z`` (how the API and JSON write times)."""
+    return None if moment is None else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -13,13 +13,13 @@ Every function works on the current tenant and leaves the commit to the caller.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from saas.db import require_tenant_id
+from saas.db import iso_z, require_tenant_id
 from saas.extensions import db
 from tenants.people.models import Customer, Team
 from tenants.pulses.models import Interaction, Process, Program
@@ -162,16 +162,12 @@ class Logged:
     def as_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {"interaction_id": self.interaction.id}
         if self.scheduled_for is not None:
-            body["pulse"] = {"scheduled_for": iso(self.scheduled_for)}
+            body["pulse"] = {"scheduled_for": iso_z(self.scheduled_for)}
         else:
             body["pulse"] = None
             body["reason"] = self.reason
             body["reason_code"] = self.code
         return body
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _days(count: int) -> str:
@@ -205,7 +201,7 @@ def _decide(
                 None,
                 "cooldown",
                 (
-                    f"the customer already has a pulse scheduled for {iso(last)} "
+                    f"the customer already has a pulse scheduled for {iso_z(last)} "
                     f"(cooldown {cooldown} days)"
                 ),
             )
@@ -288,7 +284,7 @@ def log_interaction(
         interaction.outcome = {"reason": reason, "code": code}
         db.session.flush()
         return Logged(interaction, None, reason, code)
-    interaction.outcome = {"scheduled_for": iso(scheduled_for)}
+    interaction.outcome = {"scheduled_for": iso_z(scheduled_for)}
     db.session.flush()
     return Logged(interaction, scheduled_for, None, None)
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import jsonify
 
-from saas.db import utcnow
+from saas.db import iso_z, utcnow
 from saas.tenancy.resolve import current_tenant
 from tenants.api.errors import ApiError
 from tenants.api.openapi import endpoint
 from tenants.api.views import bp
 from tenants.pulses.models import Program, Round
-from tenants.pulses.processes.service import iso
 from tenants.pulses.programs import service as programs
 from tenants.pulses.programs import timing
 from tenants.pulses.rounds import launch
@@ -94,10 +92,6 @@ LAUNCH_REQUEST = {
 }
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return iso(moment) if moment is not None else None
-
-
 def program_json(program: Program, tz: str) -> dict[str, Any]:
     return {
         "id": program.id,
@@ -108,7 +102,7 @@ def program_json(program: Program, tz: str) -> dict[str, Any]:
         "weekday": program.weekday,
         "send_time": program.send_time.strftime("%H:%M"),
         "timezone": tz,
-        "next_send_at": _iso(program.next_send_at),
+        "next_send_at": iso_z(program.next_send_at),
         "open_days": program.open_days,
         "questions_per_round": program.questions_per_round,
         "reminder_days": list(program.reminder_days or []),
@@ -129,8 +123,8 @@ def round_json(round_: Round) -> dict[str, Any]:
         "status": round_.status,
         "period": round_.period,
         "month": round_.month,
-        "opens_at": _iso(round_.opens_at),
-        "closes_at": _iso(round_.closes_at),
+        "opens_at": iso_z(round_.opens_at),
+        "closes_at": iso_z(round_.closes_at),
         "threshold": round_.threshold,
         "comment_threshold": round_.comment_threshold,
         "include_purpose_map": round_.include_purpose_map,

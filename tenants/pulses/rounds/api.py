@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
+from saas.db import iso_z
 from saas.extensions import db
 from tenants.api.errors import ApiError
 from tenants.api.openapi import endpoint
@@ -69,10 +70,6 @@ ROUND_SCHEMA: dict[str, Any] = {
 }
 
 
-def _iso(moment: Any) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment is not None else None
-
-
 def round_json(round_: Round) -> dict[str, Any]:
     counts = round_counts([round_.id])[round_.id]
     return {
@@ -82,9 +79,9 @@ def round_json(round_: Round) -> dict[str, Any]:
         "number": round_.number,
         "status": round_.status,
         "period": round_.period,
-        "opens_at": _iso(round_.opens_at),
-        "closes_at": _iso(round_.closes_at),
-        "closed_at": _iso(round_.closed_at),
+        "opens_at": iso_z(round_.opens_at),
+        "closes_at": iso_z(round_.closes_at),
+        "closed_at": iso_z(round_.closed_at),
         **counts.as_dict(),
     }
 
