@@ -165,9 +165,10 @@ def test_a_released_group_is_scored_by_the_model() -> None:
     assert fv.score == 100.0 and fv.ci is None  # one response: no interval
     assert dims["ownership"].responses == 0 and dims["ownership"].score is None
     assert dims["outcome_focus"].score == 75.0
-    # (0.2·70 + 0.2·75 + 0.15·100) / 0.55 = (14 + 15 + 15) / 0.55 = 80
-    assert g.index == pytest.approx(80.0)
-    assert g.level is not None and g.level.number == 5
+    # Employees' dimensions only (felt value is shown beside the index, never in it):
+    # (0.2·70 + 0.2·75) / 0.4 = 72.5
+    assert g.index == pytest.approx(72.5)
+    assert g.level is not None and g.level.number == 4  # 70 – < 80
     # Survey means stay raw; a behavioural blend only moves the index: outcome_focus =
     # 0.75·75 + 0.25·50 = 68.75, (0.2·70 + 0.2·68.75 + 0.15·100) / 0.55 = 77.727273
     means = {"purpose_clarity": 70.0, "outcome_focus": 75.0, "felt_value": 100.0}

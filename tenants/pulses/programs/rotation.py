@@ -6,9 +6,10 @@ tenant's question without a dimension) are asked in every round, beside the rati
 
 The round design (docs/methodology.md §2.1), and how this module keeps it:
 
-1. **Every round asks each dimension's anchor.** A dimension's *anchor* is its first rotating
-   item in bank order (the built-in banks list it first; a tenant's own items come after the
-   built-in ones). The same item every round lets quarters be compared like with like.
+1. **Every round asks each dimension's anchor.** A dimension's *anchor* is its built-in anchor
+   (``surveys.bank.ANCHOR_KEYS``: the first item of the dimension in the built-in bank) while
+   it is active, else its first rotating item in bank order. The same item every round lets
+   quarters be compared like with like (the change test uses the anchors' answers).
 2. **Beside the anchors, at most ``MAX_ROTATING`` (3) other items** of any dimension, chosen
    least recently asked first. ``per_round`` is the number of rating items wanted, anchors
    included: it can ask fewer rotating items, never fewer anchors. An employee pulse therefore
@@ -38,6 +39,7 @@ from datetime import date
 from typing import Final, Protocol
 
 from tenants.pulses.programs.timing import Cadence, check_cadence, quarter_of
+from tenants.surveys.bank import ANCHOR_KEYS
 
 #: Rotating items a round asks beside the anchors, at most.
 MAX_ROTATING: Final = 3
@@ -111,12 +113,17 @@ def _tiebreak(seed: int | str, key: str) -> bytes:
 
 
 def anchors_of(bank: Sequence[QuestionRef]) -> dict[str, str]:
-    """Each dimension's anchor: its first rotating item in bank order."""
+    """Each dimension's anchor: its built-in anchor (``bank.ANCHOR_KEYS``) while it is active,
+    else its first rotating item in bank order."""
     out: dict[str, str] = {}
+    keys_order = {question.key: position for position, question in enumerate(bank)}
+    for question in bank:
+        if rotates(question) and question.key in ANCHOR_KEYS:
+            out.setdefault(question.dimension, question.key)  # type: ignore[arg-type]
     for question in bank:
         if rotates(question):
             out.setdefault(question.dimension, question.key)  # type: ignore[arg-type]
-    return out
+    return dict(sorted(out.items(), key=lambda item: keys_order[item[1]]))
 
 
 def select_questions(

@@ -99,6 +99,15 @@ EMPLOYEE_DIMENSIONS: Final[tuple[str, ...]] = tuple(
 )
 _BY_KEY: Final[dict[str, Dimension]] = {d.key: d for d in DIMENSIONS}
 
+#: Rollups and released moments keep a dimension's anchor item under ``<dimension>:anchor``.
+ANCHOR_SUFFIX: Final = ":anchor"
+
+
+def anchor_key(dimension_key: str) -> str:
+    """The name under which ``dimension_key``'s anchor item is summed (methodology §6)."""
+    return dimension_key + ANCHOR_SUFFIX
+
+
 #: Share of outcome_focus taken from the tenant's KPIs (share of KPIs that are of kind
 #: "outcome"), when known. The survey keeps the larger part: behaviour adjusts what
 #: people say, it does not replace it.
