@@ -83,11 +83,11 @@ class Story:
         value = BASE[key] + self.offsets[team_id][key] + DRIFT * q
         after = max(0, q - CHANGE_AT + 1)
         if self.flavour[team_id] == RISING and after:
-            value += {"purpose_clarity": 6.5, "outcome_focus": 3.5, "ownership": 2.0}.get(
+            value += {"purpose_clarity": 9.0, "outcome_focus": 3.5, "ownership": 2.0}.get(
                 key, 0
             ) * after
         if self.flavour[team_id] == DECLINING and after:
-            value -= {"outcome_focus": 6.0, "ownership": 4.5, "improvement": 3.0}.get(
+            value -= {"outcome_focus": 9.0, "ownership": 4.5, "improvement": 3.0}.get(
                 key, 0
             ) * after
         return value
