@@ -9,7 +9,7 @@ from typing import Final
 
 from saas.db import utcnow
 from tenants.scoring import loading
-from tenants.scoring.aggregates import tenant_rows
+from tenants.scoring.aggregates import reliability_rows, tenant_rows
 from tenants.scoring.core.anonymity import MIN_THRESHOLD
 from tenants.scoring.core.changes import call_changes, group_tests
 from tenants.scoring.core.figures import Dashboard, GroupFigures, Participation, TrendPoint
@@ -21,6 +21,7 @@ from tenants.scoring.core.outcomes import (
     PeriodOutcomes,
     with_customers,
 )
+from tenants.scoring.core.reliability import Reliability, cronbach_alpha
 from tenants.scoring.core.scores import group_figures, trend_point
 from tenants.scoring.core.stats import Change, WelchTest
 from tenants.scoring.periods import shift_period
@@ -34,6 +35,8 @@ class Computation:
 
     def __init__(self, tenant_id: int, period: str | None, now: datetime | None) -> None:
         now = now or utcnow()
+        self.tenant_id = tenant_id
+        self._reliability: tuple[Reliability, ...] | None = None
         self.settings = loading.settings_of(tenant_id)
         self.calendar = loading.calendar_of(tenant_id, now, self.settings)
         self.period = self.calendar.resolve(period, now, self.settings.timezone)
@@ -188,6 +191,25 @@ class Computation:
             out[way] = groups
         return total, out
 
+    def reliability(self) -> tuple[Reliability, ...]:
+        """Cronbach's alpha per employee dimension from the period's purpose-map round, over
+        the whole tenant, once the tenant's figures of the period are released."""
+        if self._reliability is None:
+            found: list[Reliability] = []
+            if self.group(None).released:
+                closed = [r.id for r in self.calendar.rounds(self.period, "employee", "closed")]
+                rounds = reliability_rows.map_rounds(self.tenant_id, closed)
+                for sums in reliability_rows.item_sums(self.tenant_id, rounds):
+                    if sums.dimension not in EMPLOYEE_DIMENSIONS:
+                        continue
+                    alpha = cronbach_alpha(sums.items, sums.total)
+                    if alpha is not None:
+                        found.append(
+                            Reliability(sums.dimension, alpha, len(sums.items), sums.total.n)
+                        )
+            self._reliability = tuple(found)
+        return self._reliability
+
     def participation(self, team_id: int | None) -> Participation:
         return Participation(
             invited=loading.in_scope(self.tree, self.live["invited"], team_id),
@@ -218,4 +240,5 @@ class Computation:
             processes=tuple(parts.get("process", ())),
             serving_teams=tuple(parts.get("serving_team", ())),
             participation=self.participation(team_id),
+            reliability=self.reliability(),
         )

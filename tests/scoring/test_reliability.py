@@ -1,0 +1,56 @@
+"""Cronbach's alpha per dimension and quarter, from the purpose-map round (methodology §5.1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from saas.db import tenant_context
+from saas.extensions import db
+from tenants.pulses.models import Round
+from tenants.scoring.core.reliability import Reliability, cronbach_alpha
+from tenants.scoring.core.stats import Moments
+from tests.factories.scoring import make_world
+
+# Five people's answers (1-5) to three items; alpha does not change when every answer is put
+# on 0-100 the same way, nor when the data are doubled (the divisors cancel).
+ANSWERS = [(5, 4, 5), (4, 4, 3), (3, 2, 3), (2, 3, 2), (1, 2, 2)]
+
+
+def test_alpha_worked_example():
+    # Item sums of squares 10, 4, 6 (each item's mean is 3); totals 14, 11, 8, 7, 5 (mean 9)
+    # have a sum of squares of 50: alpha = 3/2 · (1 - 20/50) = 0.9.
+    rows = ANSWERS * 2
+    items = [Moments.from_values([(r[i] - 1) * 25 for r in rows]) for i in range(3)]
+    total = Moments.from_values([sum((v - 1) * 25 for v in r) / 3 for r in rows])
+    # The totals' Moments hold the mean of the items here: alpha needs the sum.
+    summed = Moments(total.n, total.total * 3, total.total_sq * 9)
+    assert cronbach_alpha(items, summed) == pytest.approx(0.9)
+    assert cronbach_alpha(items[:1], summed) is None  # one item: nothing to be consistent with
+    assert cronbach_alpha(items, Moments.from_values([50] * 20)) is None  # no spread
+    few = [Moments.from_values([(r[i] - 1) * 25 for r in ANSWERS]) for i in range(3)]
+    assert cronbach_alpha(few, Moments(5, 0.0, 0.0)) is None  # fewer than 10 responses
+    assert Reliability("ownership", 0.69, 3, 40).low and not Reliability("x", 0.7, 3, 40).low
+
+
+def test_alpha_comes_from_the_stored_answers_of_the_purpose_map_round(ctx):
+    world = make_world()
+    world.team("Sales")
+    map_round = world.round("2026-Q3", ("purpose_clarity", "ownership"))
+    later = world.round("2026-Q3", ("purpose_clarity", "ownership"))
+    with tenant_context(world.tenant_id):
+        db.session.get(Round, map_round).include_purpose_map = True
+        db.session.commit()
+    # Purpose clarity has two items here: (5,4),(4,4),(3,2),(2,3),(1,2), twice. Item sums of
+    # squares 20 and 8; totals 9, 8, 5, 5, 3 twice, sum of squares 48: alpha = 2·(1 - 28/48).
+    for first, second, _ in ANSWERS * 2:
+        world.answer(map_round, world.person("Sales"), {"purpose_clarity": (first, second)})
+    # A later round's answers (one item pattern that would ruin alpha) do not count.
+    for i in range(10):
+        world.answer(later, world.person("Sales"), {"purpose_clarity": (1 + i % 5, 5 - i % 5)})
+    board = world.dashboard("2026-Q3")
+    assert board.overall.released
+    (found,) = board.reliability
+    assert found.dimension == "purpose_clarity"
+    assert found.alpha == pytest.approx(2 * (1 - 28 / 48))
+    assert (found.items, found.responses) == (2, 10)
+    assert not board.low_reliability("purpose_clarity")
