@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from saas.db import tenant_context
 from saas.extensions import db
+from saas.tenancy.models import Tenant
 from tenants.pulses.models import Round
+from tenants.scoring.api import SCORES
 from tenants.scoring.core.reliability import Reliability, cronbach_alpha
 from tenants.scoring.core.stats import Moments
+from tests.factories import login, make_user
 from tests.factories.scoring import make_world
+from tests.scoring.test_api import api_key
 
 # Five people's answers (1-5) to three items; alpha does not change when every answer is put
 # on 0-100 the same way, nor when the data are doubled (the divisors cancel).
@@ -54,3 +59,43 @@ def test_alpha_comes_from_the_stored_answers_of_the_purpose_map_round(ctx):
     assert found.alpha == pytest.approx(2 * (1 - 28 / 48))
     assert (found.items, found.responses) == (2, 10)
     assert not board.low_reliability("purpose_clarity")
+
+
+def _inconsistent_world():
+    """Ten people whose two purpose items barely agree: alpha = 2·(1 - 20/24) = 1/3."""
+    world = make_world()
+    world.team("Sales")
+    map_round = world.round("2026-Q3", ("purpose_clarity", "ownership"))
+    with tenant_context(world.tenant_id):
+        db.session.get(Round, map_round).include_purpose_map = True
+        db.session.commit()
+    for pair in [(5, 3), (4, 2), (3, 5), (2, 4), (1, 1)] * 2:
+        world.answer(map_round, world.person("Sales"), {"purpose_clarity": pair, "ownership": 4})
+    return world
+
+
+def test_low_reliability_is_in_the_api_and_marked_on_the_dashboard(client, ctx):
+    world = _inconsistent_world()
+    body = client.get("/api/v1/scores?period=2026-Q3", headers=api_key(world.tenant_id)).get_json()
+    Draft202012Validator(SCORES).validate(body)
+    assert body["reliability"] == [
+        {
+            "dimension": "purpose_clarity",
+            "alpha": pytest.approx(1 / 3),
+            "items": 2,
+            "responses": 10,
+            "low_reliability": True,
+        }
+    ]
+    with tenant_context(world.tenant_id):
+        owner = make_user(db.session.get(Tenant, world.tenant_id), "owner")
+    login(client, owner)
+    slug = body_slug(world.tenant_id)
+    page = client.get(f"/t/{slug}/?period=2026-Q3").get_data(as_text=True)
+    assert "Purpose clarity (low reliability)" in page
+    assert "Ownership (low reliability)" not in page
+
+
+def body_slug(tenant_id: int) -> str:
+    with tenant_context(tenant_id):
+        return db.session.get(Tenant, tenant_id).slug
