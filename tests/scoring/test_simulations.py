@@ -76,9 +76,9 @@ def test_the_95_interval_covers_the_group_s_true_value_without_linking_answers(p
     person_mean = np.nanmean(values, axis=2)
     within = np.nansum((values - person_mean[:, :, None]) ** 2, axis=(1, 2))
     df = per_person.sum(axis=1) - people
-    noise_var = within / df
-    se = np.sqrt(noise_var * np.sum(1.0 / per_person, axis=1)) / people
     defined = df > 0  # everyone answered once: no within-person spread for the oracle
+    noise_var = np.divide(within, df, out=np.zeros_like(within), where=defined)
+    se = np.sqrt(noise_var * np.sum(1.0 / per_person, axis=1)) / people
     oracle = 2 * np.array([t_critical(float(d)) for d in df[defined]]) * se[defined]
     error = np.abs(person_mean.mean(axis=1) - true_value)[defined]
     oracle_covered = np.mean(error <= oracle / 2)
