@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from jsonschema import Draft202012Validator
 
@@ -94,6 +97,12 @@ def test_low_reliability_is_in_the_api_and_marked_on_the_dashboard(client, ctx):
     page = client.get(f"/t/{slug}/?period=2026-Q3").get_data(as_text=True)
     assert "Purpose clarity (low reliability)" in page
     assert "Ownership (low reliability)" not in page
+    export = client.get(f"/t/{slug}/export.csv?period=2026-Q3").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(export.lstrip("\ufeff"))))
+    purpose = next(
+        r for r in rows if r["group_type"] == "employees" and r["measure"] == "purpose_clarity"
+    )
+    assert (purpose["alpha"], purpose["reliability"]) == ("0.33", "low")
 
 
 def body_slug(tenant_id: int) -> str:
