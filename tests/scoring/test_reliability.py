@@ -16,8 +16,7 @@ from tenants.scoring.api import SCORES
 from tenants.scoring.core.reliability import Reliability, cronbach_alpha
 from tenants.scoring.core.stats import Moments
 from tests.factories import login, make_user
-from tests.factories.scoring import make_world
-from tests.scoring.test_api import api_key
+from tests.factories.scoring import api_key, make_world
 
 # Five people's answers (1-5) to three items; alpha does not change when every answer is put
 # on 0-100 the same way, nor when the data are doubled (the divisors cancel).
