@@ -96,6 +96,7 @@ def test_low_reliability_is_in_the_api_and_marked_on_the_dashboard(client, ctx):
     page = client.get(f"/t/{slug}/?period=2026-Q3").get_data(as_text=True)
     assert "Purpose clarity (low reliability)" in page
     assert "Ownership (low reliability)" not in page
+    assert "did not agree with each other (Cronbach's alpha below 0.7)" in page
     export = client.get(f"/t/{slug}/export.csv?period=2026-Q3").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(export.lstrip("\ufeff"))))
     purpose = next(
