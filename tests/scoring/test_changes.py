@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 from tenants.scoring.core.anonymity import Released
@@ -95,3 +99,15 @@ def test_the_index_is_over_the_employee_dimensions_only():
     assert index_of(shown).value == pytest.approx(52 / 0.85)
     with_customers = {**shown, "felt_value": Moments.from_values([90, 90])}
     assert index_of(with_customers).value == pytest.approx(52 / 0.85)
+
+
+@pytest.mark.slow
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(0.0, 1.0, allow_nan=False), min_size=1, max_size=80))
+def test_benjamini_hochberg_agrees_with_scipy_and_never_lowers_a_p_value(p):
+    adjusted = benjamini_hochberg(p)
+    assert adjusted == pytest.approx(list(scipy_stats.false_discovery_control(p)), abs=1e-12)
+    assert all(a >= raw - 1e-12 and a <= 1.0 for a, raw in zip(adjusted, p, strict=True))
+    # The order of the p-values is kept.
+    ranked = sorted(range(len(p)), key=lambda i: p[i])
+    assert all(adjusted[i] <= adjusted[j] for i, j in pairwise(ranked))
