@@ -22,7 +22,7 @@ from tenants.charts import (
     Words,
 )
 from tenants.scoring.core.figures import Dashboard, DimensionFigure, GroupFigures, TrendPoint
-from tenants.scoring.core.maturity import DIMENSIONS
+from tenants.scoring.core.maturity import DIMENSIONS, Dimension
 
 EMPLOYEE_DIMENSIONS = tuple(d for d in DIMENSIONS if d.audience == "employee")
 FELT_VALUE = next(d for d in DIMENSIONS if d.key == "felt_value")
@@ -124,18 +124,26 @@ def trend(dashboard: Dashboard, w: Words) -> Chart:
     )
 
 
+def dimension_label(dashboard: Dashboard, dimension: Dimension, locale: str) -> str:
+    """A dimension's name, marked when its items were inconsistent this quarter (alpha < 0.7)."""
+    if dashboard.low_reliability(dimension.key):
+        return _("%(dimension)s (low reliability)", dimension=dimension.label(locale))
+    return dimension.label(locale)
+
+
 def _dimension_bars(dashboard: Dashboard, locale: str) -> list[DimensionBar]:
     """The six dimensions: five from the employees in scope, felt value from the customers."""
     overall = dashboard.overall
     out = []
     for d in EMPLOYEE_DIMENSIONS:
+        label = dimension_label(dashboard, d, locale)
         figure = _dimension(overall, d.key) if overall.released else None
         if figure is None or figure.score is None:
             needs = overall.needed if not overall.released else figure.needed if figure else None
-            out.append(DimensionBar(d.label(locale), None, needs=needs))
+            out.append(DimensionBar(label, None, needs=needs))
         else:
             lower, upper = _ci(figure)
-            out.append(DimensionBar(d.label(locale), figure.score, lower, upper, figure.change))
+            out.append(DimensionBar(label, figure.score, lower, upper, figure.change))
     customers = dashboard.customers
     if customers is not None:
         figure = felt_value(customers)
@@ -163,7 +171,9 @@ def heatmap(dashboard: Dashboard, locale: str, w: Words) -> Chart | None:
         return None
     base = min(t.depth for t in dashboard.teams)
     rows = [HeatRow(t.name, t.depth - base, t.key) for t in dashboard.teams]
-    columns = [HeatColumn(d.label(locale), d.key) for d in EMPLOYEE_DIMENSIONS]
+    columns = [
+        HeatColumn(dimension_label(dashboard, d, locale), d.key) for d in EMPLOYEE_DIMENSIONS
+    ]
     cells: dict[tuple[str, str], float | None] = {}
     for team in dashboard.teams:
         if not team.released:

@@ -38,6 +38,8 @@ HEADERS = (
     "change",
     "responses",
     "level",
+    "alpha",  # Cronbach's alpha of the dimension's items this quarter (methodology §5.1)
+    "reliability",  # "low" when alpha is below 0.7
 )
 _LABELS = {d.key: d for d in DIMENSIONS}
 
@@ -61,7 +63,10 @@ def _group_type(group: GroupFigures) -> str:
     return {"all": "employees", "team": "team"}.get(kind, kind)
 
 
-def _rows(period: str, group: GroupFigures, group_type: str, locale: str) -> Iterator[list[str]]:
+def _rows(
+    dashboard: Dashboard, group: GroupFigures, group_type: str, locale: str
+) -> Iterator[list[str]]:
+    period = dashboard.period
     common = [period, group_type, group.name]
     counts = [str(group.respondents), str(group.invited), _pct(group.participation)]
     if not group.released:
@@ -70,6 +75,8 @@ def _rows(period: str, group: GroupFigures, group_type: str, locale: str) -> Ite
             "hidden",
             str(group.needed or 0),
             *counts,
+            "",
+            "",
             "",
             "",
             "",
@@ -96,9 +103,18 @@ def _rows(period: str, group: GroupFigures, group_type: str, locale: str) -> Ite
             group.change or "",
             "",
             level,
+            "",
+            "",
         ]
     for figure in group.dimensions:
-        yield [*head, *_dimension_cells(figure, locale)]
+        yield [*head, *_dimension_cells(figure, locale), *_reliability(dashboard, figure.key)]
+
+
+def _reliability(dashboard: Dashboard, key: str) -> list[str]:
+    found = next((r for r in dashboard.reliability if r.dimension == key), None)
+    if found is None:
+        return ["", ""]
+    return [f"{found.alpha:.2f}", "low" if found.low else ""]
 
 
 def _dimension_cells(figure: DimensionFigure, locale: str) -> list[str]:
@@ -122,7 +138,6 @@ def _dimension_cells(figure: DimensionFigure, locale: str) -> list[str]:
 
 def rows(dashboard: Dashboard, locale: str = "en") -> list[list[str]]:
     """Every row of the export (headers first), already neutralised."""
-    period = dashboard.period
     out: list[list[str]] = [list(HEADERS)]
     groups: list[tuple[GroupFigures, str]] = [(dashboard.overall, _group_type(dashboard.overall))]
     groups += [(t, "team") for t in dashboard.teams if t.key != dashboard.overall.key]
@@ -132,7 +147,7 @@ def rows(dashboard: Dashboard, locale: str = "en") -> list[list[str]]:
     groups += [(p, "process") for p in dashboard.processes]
     groups += [(t, "serving_team") for t in getattr(dashboard, "serving_teams", ())]
     for group, group_type in groups:
-        out.extend(_rows(period, group, group_type, locale))
+        out.extend(_rows(dashboard, group, group_type, locale))
     return [[neutralise(cell) for cell in row] for row in out]
 
 

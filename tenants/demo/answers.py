@@ -17,7 +17,7 @@ from tenants.demo.phrases import (
     SMALL_CHANGES,
     say,
 )
-from tenants.demo.story import ANSWER_NOISE, BASE, Story
+from tenants.demo.story import BASE, ITEM_NOISE, MOOD_NOISE, Story
 from tenants.surveys.models import Question
 
 Answers = tuple[dict[int, float], dict[int, str]]  # values and texts by question id
@@ -46,15 +46,18 @@ def employee_answers(
     values: dict[int, float] = {}
     texts: dict[int, str] = {}
     flavour = story.flavour[team_id]
+    mood: dict[str, float] = {}
+
+    def answer(dimension: str) -> float:
+        shared = mood.setdefault(dimension, rng.gauss(0, MOOD_NOISE))
+        feel = story.feeling(team_id, dimension, q) + person + shared + rng.gauss(0, ITEM_NOISE)
+        return _agree(feel)
+
     for question in questions:
         if question.scale == "agree5" and question.dimension in BASE:
-            feel = (
-                story.feeling(team_id, question.dimension, q) + person + rng.gauss(0, ANSWER_NOISE)
-            )
-            values[question.id] = _agree(feel)
+            values[question.id] = answer(question.dimension)
         elif question.scale == "achievement":
-            feel = story.feeling(team_id, "outcome_focus", q) + person + rng.gauss(0, ANSWER_NOISE)
-            values[question.id] = _agree(feel)
+            values[question.id] = answer("outcome_focus")
         elif question.scale == "comment":
             if rng.random() < 0.2:
                 pool = EMPLOYEE_COMMENTS.get(flavour) or EMPLOYEE_COMMENTS[""]

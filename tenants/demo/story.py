@@ -25,7 +25,9 @@ BASE = {
 }
 DRIFT = 0.8  # points a quarter, everyone
 RARELY_ANSWER = 0.25  # share of employees who seldom answer a pulse
-ANSWER_NOISE = 12.0  # spread of one answer around what a person feels (0-100 points)
+ANSWER_NOISE = 12.0  # spread of one answer around what a person feels (0-100 points), made of
+MOOD_NOISE = 9.0  # the day's mood, shared by a response's items of one dimension, and
+ITEM_NOISE = 8.0  # each item's own reading (√(9² + 8²) ≈ 12): items agree, alpha ≈ 0.8
 #: Team flavour (by team name, inherited by sub-teams).
 TEAM_OFFSETS: dict[str, dict[str, float]] = {
     "Sales": {"outcome_focus": 6, "adaptability": -3},
@@ -83,11 +85,11 @@ class Story:
         value = BASE[key] + self.offsets[team_id][key] + DRIFT * q
         after = max(0, q - CHANGE_AT + 1)
         if self.flavour[team_id] == RISING and after:
-            value += {"purpose_clarity": 6.5, "outcome_focus": 3.5, "ownership": 2.0}.get(
+            value += {"purpose_clarity": 9.0, "outcome_focus": 3.5, "ownership": 2.0}.get(
                 key, 0
             ) * after
         if self.flavour[team_id] == DECLINING and after:
-            value -= {"outcome_focus": 6.0, "ownership": 4.5, "improvement": 3.0}.get(
+            value -= {"outcome_focus": 9.0, "ownership": 4.5, "improvement": 3.0}.get(
                 key, 0
             ) * after
         return value

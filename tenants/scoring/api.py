@@ -29,8 +29,9 @@ INTERVAL = {
 CHANGE = {
     "type": ["string", "null"],
     "enum": ["up", "down", "no_clear_change", None],
-    "description": "Against the previous quarter (Welch's t-test, 5%); null when either "
-    "quarter is hidden or has no figure.",
+    "description": "Against the previous quarter: Welch's t-test on the anchor item, called "
+    "only when the Benjamini-Hochberg adjusted p over every test of the release is below 0.05 "
+    "and the change is at least 3 points; null when either quarter is hidden or has no figure.",
 }
 DIMENSION = {
     "type": "object",
@@ -102,7 +103,16 @@ GROUP = {
 GROUPS = {"type": "array", "items": GROUP}
 SCORES = {
     "type": "object",
-    "required": ["period", "periods", "team_id", "overall", "teams", "trend", "participation"],
+    "required": [
+        "period",
+        "periods",
+        "team_id",
+        "overall",
+        "teams",
+        "trend",
+        "participation",
+        "reliability",
+    ],
     "properties": {
         "period": {"type": "string", "examples": ["2026-Q3"]},
         "periods": {
@@ -128,6 +138,24 @@ SCORES = {
                     "needed": {"type": ["integer", "null"]},
                     "index": NUMBER_OR_NULL,
                     "ci": INTERVAL,
+                },
+            },
+        },
+        "reliability": {
+            "type": "array",
+            "description": "Cronbach's alpha of each employee dimension's items in the "
+            "quarter's purpose-map round (which asks at least 3 items of each), over the whole "
+            "tenant; empty while the tenant's figures are hidden. Below 0.7 a dimension is "
+            "marked low reliability.",
+            "items": {
+                "type": "object",
+                "required": ["dimension", "alpha", "items", "responses", "low_reliability"],
+                "properties": {
+                    "dimension": {"type": "string", "enum": [d.key for d in DIMENSIONS]},
+                    "alpha": {"type": "number", "maximum": 1},
+                    "items": {"type": "integer", "minimum": 2},
+                    "responses": {"type": "integer"},
+                    "low_reliability": {"type": "boolean"},
                 },
             },
         },
@@ -231,6 +259,16 @@ def dashboard_json(board: Dashboard) -> dict[str, Any]:
         "processes": [group_json(p) for p in board.processes],
         "serving_teams": [group_json(s) for s in board.serving_teams],
         "trend": [_trend(p) for p in board.trend],
+        "reliability": [
+            {
+                "dimension": r.dimension,
+                "alpha": r.alpha,
+                "items": r.items,
+                "responses": r.responses,
+                "low_reliability": r.low,
+            }
+            for r in board.reliability
+        ],
         "participation": {
             "invited": live.invited,
             "answered": live.answered,

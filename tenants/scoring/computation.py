@@ -9,8 +9,9 @@ from typing import Final
 
 from saas.db import utcnow
 from tenants.scoring import loading
-from tenants.scoring.aggregates import tenant_rows
+from tenants.scoring.aggregates import reliability_rows, tenant_rows
 from tenants.scoring.core.anonymity import MIN_THRESHOLD
+from tenants.scoring.core.changes import call_changes, group_tests
 from tenants.scoring.core.figures import Dashboard, GroupFigures, Participation, TrendPoint
 from tenants.scoring.core.maturity import EMPLOYEE_DIMENSIONS
 from tenants.scoring.core.outcomes import (
@@ -20,7 +21,9 @@ from tenants.scoring.core.outcomes import (
     PeriodOutcomes,
     with_customers,
 )
+from tenants.scoring.core.reliability import Reliability, cronbach_alpha
 from tenants.scoring.core.scores import group_figures, trend_point
+from tenants.scoring.core.stats import Change, WelchTest
 from tenants.scoring.periods import shift_period
 
 #: The trend shows up to this many quarters, ending at the period shown.
@@ -32,6 +35,8 @@ class Computation:
 
     def __init__(self, tenant_id: int, period: str | None, now: datetime | None) -> None:
         now = now or utcnow()
+        self.tenant_id = tenant_id
+        self._reliability: tuple[Reliability, ...] | None = None
         self.settings = loading.settings_of(tenant_id)
         self.calendar = loading.calendar_of(tenant_id, now, self.settings)
         self.period = self.calendar.resolve(period, now, self.settings.timezone)
@@ -65,6 +70,46 @@ class Computation:
         threshold = max(MIN_THRESHOLD, self.settings.threshold)
         return Outcome(0, 0, threshold, False, threshold, "below_threshold")
 
+    def calls(self) -> dict[str, dict[str, Change]]:
+        """Every change the release of the period shown calls: the tests of all its groups
+        (employees by team, customers by every split) form one Benjamini-Hochberg family."""
+        current, previous = self._current(), self._previous()
+        memo = current is not None and (previous is None or previous.key is not None)
+        memo_key = ("calls", None if previous is None else previous.key)
+        if memo and memo_key in current.figures:  # type: ignore[union-attr]
+            return current.figures[memo_key]  # type: ignore[union-attr,return-value]
+        tests: dict[tuple[str, str], WelchTest | None] = {}
+        if current is not None and previous is not None:
+            for team in (None, *self.tree.order):
+                o, p = current.employees.get(team), previous.employees.get(team)
+                if o is not None:
+                    key = "all" if team is None else f"team:{team}"
+                    for name, test in group_tests(p, o, EMPLOYEE_DIMENSIONS).items():
+                        tests[key, name] = test
+            if current.customers is not None:
+                keys = (CUSTOMER_DIMENSION,)
+                for name, test in group_tests(previous.customers, current.customers, keys).items():
+                    tests["customers", name] = test
+                for way in CUSTOMER_WAYS:
+                    before = previous.customer_parts.get(way, {})
+                    for part, o in current.customer_parts.get(way, {}).items():
+                        for name, test in group_tests(before.get(part), o, keys).items():
+                            tests[f"{way}:{part}", name] = test
+        calls: dict[str, dict[str, Change]] = {}
+        for (group, name), change in call_changes(tests).items():
+            calls.setdefault(group, {})[name] = change
+        if memo:
+            current.figures[memo_key] = calls  # type: ignore[union-attr,assignment]
+        return calls
+
+    def _calls_of(self, key: str) -> dict[str, Change]:
+        out = dict(self.calls().get(key, {}))
+        if key == "all":  # the customers' felt value shown beside the tenant's index
+            felt = self.calls().get("customers", {}).get(CUSTOMER_DIMENSION)
+            if felt is not None:
+                out[CUSTOMER_DIMENSION] = felt
+        return out
+
     def group(self, team_id: int | None) -> GroupFigures:
         name = self.settings.name if team_id is None else self.tree.names[team_id]
         current, previous = self._current(), self._previous()
@@ -78,7 +123,7 @@ class Computation:
         prev = self._employee_outcome(previous, team_id)
         keys = EMPLOYEE_DIMENSIONS + ((CUSTOMER_DIMENSION,) if team_id is None else ())
         if team_id is None:
-            figures = group_figures("all", name, o, prev, keys)
+            figures = group_figures("all", name, o, prev, keys, calls=self._calls_of("all"))
         else:
             figures = group_figures(
                 f"team:{team_id}",
@@ -88,6 +133,7 @@ class Computation:
                 keys,
                 depth=self.tree.depth[team_id],
                 team_id=team_id,
+                calls=self._calls_of(f"team:{team_id}"),
             )
         if memo:
             current.figures[memo_key] = figures  # type: ignore[union-attr]
@@ -111,7 +157,14 @@ class Computation:
             return None, {}
         keys = (CUSTOMER_DIMENSION,)
         prev_total = previous.customers if previous is not None else None
-        total = group_figures("customers", self.settings.name, current.customers, prev_total, keys)
+        total = group_figures(
+            "customers",
+            self.settings.name,
+            current.customers,
+            prev_total,
+            keys,
+            calls=self._calls_of("customers"),
+        )
         out: dict[str, list[GroupFigures]] = {}
         for way in CUSTOMER_WAYS:
             prev_parts = previous.customer_parts.get(way, {}) if previous is not None else {}
@@ -131,11 +184,31 @@ class Computation:
                         prev_parts.get(part),
                         keys,
                         team_id=part if way == "serving_team" else None,  # type: ignore[arg-type]
+                        calls=self._calls_of(f"{way}:{part}"),
                     )
                 )
             groups.sort(key=lambda g: (g.name.lower(), g.key))
             out[way] = groups
         return total, out
+
+    def reliability(self) -> tuple[Reliability, ...]:
+        """Cronbach's alpha per employee dimension from the period's purpose-map round, over
+        the whole tenant, once the tenant's figures of the period are released."""
+        if self._reliability is None:
+            found: list[Reliability] = []
+            if self.group(None).released:
+                closed = [r.id for r in self.calendar.rounds(self.period, "employee", "closed")]
+                rounds = reliability_rows.map_rounds(self.tenant_id, closed)
+                for sums in reliability_rows.item_sums(self.tenant_id, rounds):
+                    if sums.dimension not in EMPLOYEE_DIMENSIONS:
+                        continue
+                    alpha = cronbach_alpha(sums.items, sums.total)
+                    if alpha is not None:
+                        found.append(
+                            Reliability(sums.dimension, alpha, len(sums.items), sums.total.n)
+                        )
+            self._reliability = tuple(found)
+        return self._reliability
 
     def participation(self, team_id: int | None) -> Participation:
         return Participation(
@@ -167,4 +240,5 @@ class Computation:
             processes=tuple(parts.get("process", ())),
             serving_teams=tuple(parts.get("serving_team", ())),
             participation=self.participation(team_id),
+            reliability=self.reliability(),
         )

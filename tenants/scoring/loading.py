@@ -14,7 +14,7 @@ from tenants.scoring import cache, stored
 from tenants.scoring.aggregates import people_counts, rollup_rows, stored_rows, tenant_rows
 from tenants.scoring.aggregates.people_counts import CellCount
 from tenants.scoring.aggregates.tenant_rows import TenantSettings
-from tenants.scoring.core.maturity import EMPLOYEE_DIMENSIONS
+from tenants.scoring.core.maturity import EMPLOYEE_DIMENSIONS, anchor_key
 from tenants.scoring.core.outcomes import (
     CUSTOMER_DIMENSION,
     CustomerCell,
@@ -26,6 +26,10 @@ from tenants.scoring.core.outcomes import (
     release_employees,
 )
 from tenants.scoring.periods import Calendar
+
+#: What the rollups sum per dimension: its responses' values and its anchor item's answers.
+_EMPLOYEE_SUMS = frozenset((*EMPLOYEE_DIMENSIONS, *map(anchor_key, EMPLOYEE_DIMENSIONS)))
+_CUSTOMER_SUMS = frozenset((CUSTOMER_DIMENSION, anchor_key(CUSTOMER_DIMENSION)))
 
 
 class UnknownTeam(LookupError):
@@ -102,12 +106,13 @@ def load(
         else:
             add_to(data.by_dimension.setdefault(c.measure, {}), team, c.people)
     for s in rollup_rows.rollup_sums(tenant_id, [*employee_rounds, *customer_rounds]):
-        if s.scope == "team" and s.dimension in EMPLOYEE_DIMENSIONS:
+        if s.scope == "team" and s.dimension in _EMPLOYEE_SUMS:
             sums = employees.setdefault(s.period, EmployeePeriod()).sums
             add_to(sums.setdefault(s.dimension, {}), _team_key(tree, s.scope_key), s.moments)
-        elif s.scope == "customer" and s.dimension == CUSTOMER_DIMENSION:
+        elif s.scope == "customer" and s.dimension in _CUSTOMER_SUMS:
             segment, team, process = _customer_key(s.scope_key)
-            cells = customers.setdefault(s.period, CustomerPeriod()).sums
+            period = customers.setdefault(s.period, CustomerPeriod())
+            cells = period.sums if s.dimension == CUSTOMER_DIMENSION else period.anchor_sums
             add_to(cells, (segment, known(tree, team), process), s.moments)
     for c in people_counts.customer_counts(tenant_id, customer_rounds):
         data_c = customers.setdefault(c.period, CustomerPeriod())

@@ -27,7 +27,9 @@ from sqlalchemy import select
 from saas.db import require_tenant_id
 from saas.extensions import db
 from tenants.scoring.aggregates import rollup_rows
+from tenants.scoring.core.maturity import anchor_key
 from tenants.scoring.core.stats import agreement_to_100, ten_point_to_100, yes_no_to_100
+from tenants.surveys.bank import ANCHOR_KEYS
 from tenants.surveys.models import Answer, Question, Response
 
 
@@ -48,17 +50,28 @@ def answer_to_100(scale: str, value: float) -> float | None:
     return None
 
 
-def response_values(answers: Iterable[tuple[str | None, str, float | None]]) -> dict[str, float]:
-    """A response's value per dimension from ``(dimension, scale, value)`` of its answers: the
-    mean of its converted scored answers to that dimension's questions."""
+def response_values(
+    answers: Iterable[
+        tuple[str | None, str, float | None] | tuple[str | None, str, float | None, str]
+    ],
+) -> dict[str, float]:
+    """A response's value per dimension from ``(dimension, scale, value[, key])`` of its
+    answers: the mean of its converted scored answers to that dimension's questions; and, when
+    the key of a dimension's anchor item (``bank.ANCHOR_KEYS``) is given, that answer alone
+    under ``<dimension>:anchor`` (the like-with-like value the change test compares)."""
     found: dict[str, list[float]] = defaultdict(list)
-    for dimension, scale, value in answers:
+    anchors: dict[str, float] = {}
+    for dimension, scale, value, *key in answers:
         if dimension is None or value is None:
             continue
         converted = answer_to_100(scale, float(value))
         if converted is not None:
             found[dimension].append(converted)
-    return {dimension: sum(xs) / len(xs) for dimension, xs in found.items()}
+            if key and key[0] in ANCHOR_KEYS:
+                anchors[anchor_key(dimension)] = converted
+    out = {dimension: sum(xs) / len(xs) for dimension, xs in found.items()}
+    out.update(anchors)
+    return out
 
 
 def cell_for(
@@ -92,10 +105,10 @@ def add_response(response: Response) -> None:
     once per response, in the transaction that stores it; it flushes, never commits."""
     db.session.flush()  # the response and its answers are rows before they are read
     rows = db.session.execute(
-        select(Question.dimension, Question.scale, Answer.value)
+        select(Question.dimension, Question.scale, Answer.value, Question.key)
         .join(Question, Question.id == Answer.question_id)
         .where(Answer.response_id == response.id)
     )
-    values = response_values((r[0], r[1], r[2]) for r in rows)
+    values = response_values((r[0], r[1], r[2], r[3]) for r in rows)
     tenant_id = response.tenant_id if response.tenant_id is not None else require_tenant_id()
     add_values(tenant_id, response.round_id, cell_of(response), values)

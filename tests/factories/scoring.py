@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from saas.db import tenant_context
 from saas.extensions import db
+from tenants.api import service as api_service
 from tenants.people.models import Customer, Employee, Team
 from tenants.pulses.models import Interaction, Invitation, Process, Program, Round
 from tenants.scoring import service
@@ -266,3 +267,11 @@ def build_sales_and_ops(world: World, period: str = "2026-Q3") -> int:
         world.answer(r, world.person("Alpha"), {"purpose_clarity": (pc, pc), "ownership": pc})
     world.answer(r, world.person("Beta"), {"purpose_clarity": (1, 1), "ownership": 1})
     return r
+
+
+def api_key(tenant_id: int) -> dict[str, str]:
+    """Headers with a fresh API key of the tenant, for ``GET /api/v1/scores``."""
+    with tenant_context(tenant_id):
+        _, secret = api_service.create_key("scores")
+        db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}

@@ -74,8 +74,9 @@ def test_a_round_freezes_its_questions_and_thresholds(ctx, enqueued):
         program.questions_per_round = 15
         db.session.commit()
     keys = _round_keys(tenant, round_id)
-    # A monthly round covers each of the five dimensions twice, plus the comment and the map.
-    assert len([k for k in keys if not k.startswith("pm_")]) == 11
+    # The quarter's first round holds the map and three items of each of the five dimensions,
+    # plus the comment.
+    assert len([k for k in keys if not k.startswith("pm_")]) == 16
     assert "emp_comment_purpose" in keys
     assert [k for k in keys if k.startswith("pm_")] == [
         "pm_responsibility",
@@ -117,7 +118,17 @@ def test_the_next_round_rotates_and_leaves_the_purpose_map_for_next_quarter(ctx)
     before, after = _round_keys(tenant, first_id), _round_keys(tenant, second_id)
     rotated_before = {k for k in before if not k.startswith(("pm_", "emp_comment"))}
     rotated_after = {k for k in after if not k.startswith(("pm_", "emp_comment"))}
-    assert rotated_before and rotated_after and not rotated_before & rotated_after
+    # Both ask the five anchors; the second round's three other items were not asked before.
+    anchors = {
+        "pc_know_why",
+        "of_judged_by_results",
+        "ow_responsible_results",
+        "ad_change_how",
+        "im_small_changes",
+    }
+    assert anchors <= rotated_before & rotated_after
+    assert len(rotated_before) == 15 and len(rotated_after) == 8
+    assert len(rotated_before & rotated_after) == 5
 
 
 def test_only_eligible_people_are_invited_with_their_details_copied(ctx):

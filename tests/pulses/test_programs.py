@@ -59,7 +59,7 @@ def test_a_new_tenant_starts_with_both_programs_not_started_and_the_bank(ctx):
         customer, employee = rows
         assert (employee.cadence, employee.questions_per_round, employee.open_days) == (
             "monthly",
-            5,
+            8,  # five anchors and three rotating items
             10,
         )
         assert (employee.reminder_days, employee.grace_days) == ([3, 5], 14)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import date, timedelta
 from itertools import takewhile
 
@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tenants.pulses.programs.rotation import (
-    MONTHLY_MIN_ASKS,
+    MAP_ROUND_ITEMS,
+    MAX_ROTATING,
     PastRound,
     Ref,
     Selection,
@@ -47,39 +48,46 @@ def month_end(day: date) -> date:
 
 # --- hand cases ------------------------------------------------------------------------------
 
+ANCHORS = (
+    "pc_know_why",
+    "of_judged_by_results",
+    "ow_responsible_results",
+    "ad_change_how",
+    "im_small_changes",
+)
 
-def test_weekly_round_with_the_employee_bank() -> None:
+
+def test_a_round_asks_every_anchor_and_three_rotating_items() -> None:
     bank = employee_bank()
-    selection = select_questions(bank, "weekly", date(2026, 3, 2))
-    # First round of a 5-round month: one item of each dimension, plus the comment.
-    assert len(selection.rotated) == 5
     dimension = {q.key: q.dimension for q in bank}
-    assert sorted(dimension[key] for key in selection.rotated) == sorted(DIMS)
+    history = [PastRound(date(2026, 1, 6), (), purpose_map=True)]  # the quarter's map is done
+    selection = select_questions(bank, "monthly", date(2026, 2, 3), history=history)
+    assert not selection.include_purpose_map
+    assert len(selection.rotated) == 8  # 5 anchors + 3
+    assert set(ANCHORS) <= set(selection.anchors) <= set(selection.rotated)
+    assert sorted(dimension[key] for key in selection.anchors) == sorted(DIMS)
     assert selection.keys == (*selection.rotated, "emp_comment_purpose")
-    assert selection.include_purpose_map
+    # per_round counts the anchors: it can drop rotating items, never an anchor.
+    small = select_questions(bank, "weekly", date(2026, 2, 3), per_round=1, history=history)
+    assert small.rotated == small.anchors and len(small.anchors) == 5
+    big = select_questions(bank, "weekly", date(2026, 2, 3), per_round=20, history=history)
+    assert len(big.rotated) == 8
 
 
-def test_monthly_round_raises_per_round_to_two_items_per_dimension() -> None:
+def test_the_purpose_map_round_asks_three_items_of_each_dimension() -> None:
     bank = employee_bank()
-    selection = select_questions(bank, "monthly", date(2026, 3, 2), per_round=5)
     dimension = {q.key: q.dimension for q in bank}
-    counts = Counter(dimension[key] for key in selection.rotated)
-    assert counts == dict.fromkeys(DIMS, 2)
-    bigger = select_questions(bank, "monthly", date(2026, 3, 2), per_round=12)
-    assert len(bigger.rotated) == 12
+    for cadence in ("weekly", "monthly", "quarterly"):
+        selection = select_questions(bank, cadence, date(2026, 4, 7), per_round=1)
+        assert selection.include_purpose_map
+        assert Counter(dimension[key] for key in selection.rotated) == dict.fromkeys(DIMS, 3)
+        assert set(selection.anchors) <= set(selection.rotated)
 
 
-def test_quarterly_round_covers_every_dimension_even_with_a_small_per_round() -> None:
-    bank = employee_bank()
-    selection = select_questions(bank, "quarterly", date(2026, 4, 6), per_round=1)
-    dimension = {q.key: q.dimension for q in bank}
-    assert sorted(dimension[key] for key in selection.rotated) == sorted(DIMS)
-
-
-def test_per_round_is_lowered_only_by_a_small_bank() -> None:
+def test_a_small_bank_asks_what_it_has() -> None:
     bank = make_bank(dict.fromkeys(DIMS, 1))
-    selection = select_questions(bank, "weekly", date(2026, 3, 16), per_round=9)
-    assert len(selection.rotated) == 5
+    selection = select_questions(bank, "weekly", date(2026, 3, 16), per_round=8)
+    assert len(selection.rotated) == 5 and selection.rotated == selection.anchors
 
 
 def test_purpose_map_once_a_quarter_and_never_for_customers() -> None:
@@ -101,35 +109,30 @@ def test_a_program_starting_mid_quarter_gets_the_map_in_its_first_round() -> Non
     assert rounds[0][0] == date(2026, 6, 1)  # the anchor's week, Mondays, on or after May 20
 
 
-def test_customer_program_rotates_felt_value_and_always_asks_the_comment() -> None:
+def test_customer_program_asks_its_anchor_and_rotates_the_rest() -> None:
     bank = customer_bank()
-    rounds = simulate(bank, "monthly", date(2026, 1, 1), date(2026, 6, 30), purpose_map=False)
+    rounds = simulate(
+        bank, "monthly", date(2026, 1, 1), date(2026, 6, 30), per_round=4, purpose_map=False
+    )
+    anchor = next(q.key for q in bank if rotates(q))
     for _, selection in rounds:
         assert selection.keys[-1] == "cu_comment"
         assert "cu_comment" not in selection.rotated
-        assert len(selection.rotated) == 5
+        assert selection.anchors == (anchor,) and anchor in selection.rotated
+        assert len(selection.rotated) == 4
         assert not selection.include_purpose_map
-    # 7 rotating items, 5 a round: every item comes up within two rounds.
+    # 6 rotating items, 3 a round: every item comes up within two rounds.
     asked = {key for _, selection in rounds[:2] for key in selection.rotated}
     assert asked == {q.key for q in bank if rotates(q)}
 
 
-def test_large_bank_repeats_nothing_within_a_month() -> None:
-    bank = employee_bank()  # 35 rotating items, at most 5 rounds x 5 = 25 a month
-    rounds = simulate(bank, "weekly", date(2026, 1, 1), date(2027, 12, 31))
-    by_month: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for day, selection in rounds:
-        by_month[day.year, day.month].extend(selection.rotated)
-    for month, keys in by_month.items():
-        assert len(keys) == len(set(keys)), month
-
-
 def test_rotation_is_least_recently_asked_first() -> None:
-    bank = make_bank(dict.fromkeys(DIMS, 3))  # 15 items, 5 per round: a 3-round cycle
-    rounds = simulate(bank, "quarterly", date(2026, 1, 1), date(2028, 12, 31))
-    cycles = [frozenset(selection.rotated) for _, selection in rounds]
-    assert len(cycles[0] | cycles[1] | cycles[2]) == 15
-    assert cycles[3:6] == cycles[0:3]
+    bank = make_bank(dict.fromkeys(DIMS, 3))  # 10 non-anchor items, 3 a round after the map's
+    rounds = simulate(bank, "weekly", date(2026, 1, 1), date(2026, 1, 31))
+    assert rounds[0][1].include_purpose_map and len(rounds) == 4
+    later = [set(selection.rotated) - set(selection.anchors) for _, selection in rounds[1:]]
+    assert [len(keys) for keys in later] == [3, 3, 3]
+    assert len(set().union(*later)) == 9  # nothing repeats while an item waits
 
 
 def test_seed_changes_ties_and_the_result_is_deterministic() -> None:
@@ -196,8 +199,8 @@ def test_a_year_of_rounds_keeps_every_rule(
     size = dict(zip(DIMS, sizes, strict=True))
     bank = make_bank(size)
     dimension = {ref.key: ref.dimension for ref in bank}
-    # A year, then on to the end of a month so that no month is cut short.
-    end = month_end(start + timedelta(days=365))
+    anchors = {f"{dim}_0" for dim in DIMS}  # each dimension's first item
+    end = start + timedelta(days=365)
     anchor = start - timedelta(days=anchor_offset)
     rounds = simulate(
         bank, cadence, start, end, weekday=weekday, anchor=anchor, per_round=per_round, seed=seed
@@ -205,54 +208,40 @@ def test_a_year_of_rounds_keeps_every_rule(
     assert rounds
 
     last_asked: dict[str, int] = {}
-    asked_in_month: dict[tuple[int, int], Counter[str]] = defaultdict(Counter)
-    keys_in_month: dict[tuple[int, int], set[str]] = defaultdict(set)
-    rounds_in_month: Counter[tuple[int, int]] = Counter()
     maps_in_quarter: Counter[tuple[int, int]] = Counter()
     first_in_quarter: dict[tuple[int, int], date] = {}
 
     for position, (day, selection) in enumerate(rounds):
-        month = (day.year, day.month)
         chosen = selection.rotated
-        # No duplicates within a round; at least per_round unless the bank is smaller.
+        counts = Counter(dimension[key] for key in chosen)
         assert len(chosen) == len(set(chosen))
-        assert len(chosen) >= min(per_round, len(bank))
         assert selection.keys == chosen
-
-        # Least recently asked first, within each dimension.
-        for key in chosen:
-            for other in bank:
-                if other.dimension == dimension[key] and other.key not in chosen:
-                    assert last_asked.get(other.key, -1) >= last_asked.get(key, -1)
-
-        # A repeat within the month only when nothing unasked was left to take.
-        for key in chosen:
-            if key in keys_in_month[month]:
-                everything = {ref.key for ref in bank}
-                assert size[dimension[key]] == 1 or everything <= keys_in_month[month] | set(chosen)
-
-        if cadence == "quarterly":
-            assert {dimension[key] for key in chosen} == set(DIMS)
+        # The same anchor of every dimension, every round.
+        assert set(selection.anchors) == anchors <= set(chosen)
+        others = [key for key in chosen if key not in anchors]
+        if selection.include_purpose_map:
+            # The map's round: 3 items of each dimension (fewer only when the bank has fewer).
+            assert counts == {dim: min(MAP_ROUND_ITEMS, size[dim]) for dim in DIMS}
+        else:
+            # At most 8 rating items: anchors and at most 3 rotating ones.
+            available = sum(size.values()) - len(DIMS)
+            wanted = min(MAX_ROTATING, max(0, per_round - len(DIMS)), available)
+            assert len(others) == wanted
+            # Least recently asked first, among all the non-anchor items.
+            for key in others:
+                for ref in bank:
+                    if ref.key not in anchors and ref.key not in chosen:
+                        assert last_asked.get(ref.key, -1) >= last_asked.get(key, -1)
+        assert len(chosen) <= len(DIMS) + max(MAX_ROTATING, len(DIMS) * (MAP_ROUND_ITEMS - 1))
 
         for key in chosen:
             last_asked[key] = position
-            asked_in_month[month][dimension[key]] += 1
-        keys_in_month[month].update(chosen)
-        rounds_in_month[month] += 1
         quarter = quarter_of(day)
         first_in_quarter.setdefault(quarter, day)
         if selection.include_purpose_map:
             maps_in_quarter[quarter] += 1
             assert first_in_quarter[quarter] == day
 
-    if cadence != "quarterly":
-        for month, n_rounds in rounds_in_month.items():
-            for dim in DIMS:
-                target = min(MONTHLY_MIN_ASKS, size[dim] * n_rounds)
-                assert asked_in_month[month][dim] >= target, (month, dim)
-            if cadence != "monthly":
-                # A full month of weekly or biweekly rounds has at least two of them.
-                assert n_rounds >= 2 or month == (start.year, start.month)
-
+    # Every quarter that has a round has exactly one round with the map: its first.
     assert set(maps_in_quarter) == set(first_in_quarter)
     assert set(maps_in_quarter.values()) == {1}

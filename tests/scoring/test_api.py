@@ -5,18 +5,8 @@ from __future__ import annotations
 import pytest
 from jsonschema import Draft202012Validator
 
-from saas.db import tenant_context
-from saas.extensions import db
-from tenants.api import service as api_service
 from tenants.scoring.api import SCORES
-from tests.factories.scoring import T3, build_sales_and_ops, make_world
-
-
-def api_key(tenant_id: int) -> dict[str, str]:
-    with tenant_context(tenant_id):
-        _, secret = api_service.create_key("scores")
-        db.session.commit()
-    return {"Authorization": f"Bearer {secret}"}
+from tests.factories.scoring import T3, api_key, build_sales_and_ops, make_world
 
 
 @pytest.fixture

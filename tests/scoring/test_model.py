@@ -1,4 +1,4 @@
-"""The maturity model: dimensions, index, blends and level boundaries."""
+"""The maturity model: dimensions, index and level boundaries."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from tenants.scoring.core.anonymity import Released
 from tenants.scoring.core.maturity import (
     DIMENSION_KEYS,
     DIMENSIONS,
-    KPI_BLEND_WEIGHT,
     LEVELS,
-    SMALL_CHANGE_BLEND_WEIGHT,
     culture_index,
     dimension,
     maturity_level,
@@ -48,8 +46,9 @@ def test_index_is_the_weighted_mean_by_hand() -> None:
         "improvement": 40.0,  # 0.15
         "felt_value": 90.0,  # 0.15
     }
-    # 0.2·80 + 0.2·60 + 0.15·(70 + 50 + 40 + 90) = 16 + 12 + 37.5 = 65.5
-    assert culture_index(means) == pytest.approx(65.5)
+    # Employees' dimensions only, at every level (felt value is shown beside the index):
+    # (0.2·80 + 0.2·60 + 0.15·(70 + 50 + 40)) / 0.85 = 52 / 0.85 = 61.176471
+    assert culture_index(means) == pytest.approx(61.176471)
 
 
 def test_index_renormalises_over_the_dimensions_present() -> None:
@@ -64,26 +63,6 @@ def test_index_renormalises_over_the_dimensions_present() -> None:
     assert culture_index({"ownership": None}) is None
 
 
-def test_behavioural_blends_by_hand() -> None:
-    means = {"outcome_focus": 60.0, "improvement": 40.0}
-    assert KPI_BLEND_WEIGHT == SMALL_CHANGE_BLEND_WEIGHT == 0.25
-    # outcome_focus = 0.75·60 + 0.25·(0.8·100) = 45 + 20 = 65
-    # index = (0.2·65 + 0.15·40) / 0.35 = (13 + 6) / 0.35 = 54.285714
-    assert culture_index(means, kpi_outcome_share=0.8) == pytest.approx(54.285714)
-    # improvement = 0.75·40 + 0.25·(0.2·100) = 30 + 5 = 35
-    # index = (0.2·60 + 0.15·35) / 0.35 = (12 + 5.25) / 0.35 = 49.285714
-    assert culture_index(means, small_change_adoption=0.2) == pytest.approx(49.285714)
-    # Both: (13 + 5.25) / 0.35 = 52.142857
-    assert culture_index(means, kpi_outcome_share=0.8, small_change_adoption=0.2) == pytest.approx(
-        52.142857
-    )
-
-
-def test_blend_never_replaces_a_missing_survey_score() -> None:
-    assert culture_index({"ownership": 70.0}, kpi_outcome_share=1.0) == pytest.approx(70.0)
-    assert culture_index({}, kpi_outcome_share=1.0, small_change_adoption=1.0) is None
-
-
 @pytest.mark.parametrize(
     "bad",
     [
@@ -95,13 +74,6 @@ def test_blend_never_replaces_a_missing_survey_score() -> None:
 def test_index_rejects_bad_means(bad: dict[str, float]) -> None:
     with pytest.raises(ValueError):
         culture_index(bad)
-
-
-def test_index_rejects_bad_shares() -> None:
-    with pytest.raises(ValueError):
-        culture_index({"outcome_focus": 50.0}, kpi_outcome_share=80)
-    with pytest.raises(ValueError):
-        culture_index({"improvement": 50.0}, small_change_adoption=-0.1)
 
 
 @pytest.mark.parametrize(
@@ -165,15 +137,10 @@ def test_a_released_group_is_scored_by_the_model() -> None:
     assert fv.score == 100.0 and fv.ci is None  # one response: no interval
     assert dims["ownership"].responses == 0 and dims["ownership"].score is None
     assert dims["outcome_focus"].score == 75.0
-    # (0.2·70 + 0.2·75 + 0.15·100) / 0.55 = (14 + 15 + 15) / 0.55 = 80
-    assert g.index == pytest.approx(80.0)
-    assert g.level is not None and g.level.number == 5
-    # Survey means stay raw; a behavioural blend only moves the index: outcome_focus =
-    # 0.75·75 + 0.25·50 = 68.75, (0.2·70 + 0.2·68.75 + 0.15·100) / 0.55 = 77.727273
-    means = {"purpose_clarity": 70.0, "outcome_focus": 75.0, "felt_value": 100.0}
-    blended = culture_index(means, kpi_outcome_share=0.5)
-    assert blended == pytest.approx(77.727273)
-    assert maturity_level(blended).number == 4
+    # Employees' dimensions only (felt value is shown beside the index, never in it):
+    # (0.2·70 + 0.2·75) / 0.4 = 72.5
+    assert g.index == pytest.approx(72.5)
+    assert g.level is not None and g.level.number == 4  # 70 – < 80
 
 
 def test_a_released_group_with_nothing() -> None:

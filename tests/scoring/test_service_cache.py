@@ -14,7 +14,7 @@ from saas.extensions import db
 from tenants.people.models import Team
 from tenants.pulses.models import Round
 from tenants.scoring import cache, service
-from tenants.scoring.core import scores, stats
+from tenants.scoring.core import index, stats
 from tenants.scoring.core.stats import Interval, Moments
 from tests.factories.scoring import START, by_key, dim, make_world
 
@@ -165,20 +165,18 @@ def test_the_index_interval_is_conservative_and_narrows_with_more_responses():
         "purpose_clarity": Moments.from_values([50, 75, 100]),
         "ownership": Moments.from_values([25, 50, 75]),
     }
-    ix = scores.index_of(small)
+    ix = index.index_of(small)
     # SE = (0.2/0.35)·25/√3 + (0.15/0.35)·25/√3, df = 2.
     se = (0.2 / 0.35 + 0.15 / 0.35) * 25 / 3**0.5
     assert ix.value == pytest.approx((0.2 * 75 + 0.15 * 50) / 0.35)
     assert ix.se == pytest.approx(se) and ix.df == 2
     big = {k: Moments.from_values([50, 75, 100] * 20) for k in small}
-    assert scores.index_of(big).se < ix.se
-    interval = scores.index_interval(ix)
+    assert index.index_of(big).se < ix.se
+    interval = index.index_interval(ix)
     half = 4.302652729911275 * se  # t(0.975, 2)
     assert (interval.low, interval.high) == pytest.approx(
         (ix.value - half, min(100, ix.value + half))
     )
-    assert scores.index_change(scores.index_of(big), scores.index_of(big)) == "no_clear_change"
-    assert scores.index_change(None, ix) is None
 
 
 def test_dates_of_settling_are_compared_in_utc(ctx):

@@ -44,9 +44,10 @@ def test_customer_felt_value_by_segment_process_and_serving_team(ctx):
     assert dim(processes["Birthday call"], "felt_value").score == pytest.approx(87.5)
     serving = {g.name: g for g in board.serving_teams}
     assert serving["Support"].team_id == world.teams["Support"]
-    # The tenant's index uses all six dimensions it has: purpose 75, ownership 75, felt value.
+    # The tenant's index is over its employees' dimensions only (purpose 75, ownership 75), as
+    # every team's is; the customers' felt value is shown beside it.
     assert dim(board.overall, "felt_value").score == pytest.approx(475 / 7)
-    expected = (0.2 * 75 + 0.15 * 75 + 0.15 * 475 / 7) / 0.5
+    expected = (0.2 * 75 + 0.15 * 75) / 0.35
     assert board.overall.index == pytest.approx(expected)
     # A team lead sees the customers their subtree serves, nothing tenant-wide.
     lead = world.dashboard(team="Support")

@@ -25,6 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tenants.pulses.programs import timing
 from tenants.pulses.programs.service import (
     CUSTOMER_MAX_OPEN_DAYS,
+    CUSTOMER_MAX_QUESTIONS,
     MAX_COOLDOWN_DAYS,
     MAX_DELAY_DAYS,
     MAX_GRACE_DAYS,
@@ -169,7 +170,7 @@ class CustomerProgramForm(_Reminders, FlaskForm):
     )
     questions_per_round = IntegerField(
         _l("Questions per pulse"),
-        validators=[DataRequired(), NumberRange(min=1, max=MAX_QUESTIONS_PER_ROUND)],
+        validators=[DataRequired(), NumberRange(min=1, max=CUSTOMER_MAX_QUESTIONS)],
     )
 
     def validate(self, extra_validators: Any = None) -> bool:

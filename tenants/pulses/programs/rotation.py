@@ -2,34 +2,27 @@
 
 Rotation is per round: everyone invited to a round gets the same questions. A question
 *rotates* when it has a dimension and is not a free-text comment; the others (a comment, a
-tenant's question without a dimension) are asked in every round, in addition to ``per_round``.
+tenant's question without a dimension) are asked in every round, beside the rating items.
 
-The rules, and how this module keeps them:
+The round design (docs/methodology.md §2.1), and how this module keeps it:
 
-1. **At monthly or faster cadences, each calendar month covers every dimension with at least two
-   items** (asks are counted, so with one item in a dimension the same item asked in two of the
-   month's rounds counts twice). A round counts the asks each dimension already had in the
-   earlier rounds of its month (from ``history``) and the rounds left in the month on a regular
-   schedule, itself included (``schedule.rounds_left_in_month``: a weekly round on the 1st of a
-   31-day month has 5, a monthly round 1). It takes ``ceil(missing / rounds_left)`` items of each
-   dimension. Since a dimension misses at most 2, and ``missing <= rounds_left * items``
-   stays true from one round to the next, the month's last round closes every gap; rounding
-   up front-loads the coverage, so a month whose last round is skipped is usually still
-   covered. (The guarantee assumes the month's remaining rounds are sent as scheduled.) The only
-   month that cannot be covered twice is a month with a single round and a one-item dimension:
-   that dimension gets its one item (a round never repeats a question).
-2. **A quarterly round covers every dimension**: it takes at least one item of each.
-3. **The purpose map comes once a quarter**: a round carries it unless an earlier round of the
+1. **Every round asks each dimension's anchor.** A dimension's *anchor* is its built-in anchor
+   (``surveys.bank.ANCHOR_KEYS``: the first item of the dimension in the built-in bank) while
+   it is active, else its first rotating item in bank order. The same item every round lets
+   quarters be compared like with like (the change test uses the anchors' answers).
+2. **Beside the anchors, at most ``MAX_ROTATING`` (3) other items** of any dimension, chosen
+   least recently asked first. ``per_round`` is the number of rating items wanted, anchors
+   included: it can ask fewer rotating items, never fewer anchors. An employee pulse therefore
+   asks at most 5 + 3 = 8 rating items.
+3. **The round that carries the purpose map asks at least ``MAP_ROUND_ITEMS`` (3) items of each
+   dimension** (the anchor and the two least recently asked others, fewer only when the bank has
+   fewer): what a reliability estimate (Cronbach's alpha) needs. It asks no other rotating item.
+4. **The purpose map comes once a quarter**: a round carries it unless an earlier round of the
    same calendar quarter in ``history`` did, so it is the first round of each quarter.
-
-``per_round`` is a minimum, not a cap: it is raised to what the coverage needs (a monthly
-employee round asks 2 x 5 = 10 questions) and lowered only when the bank holds fewer items.
-Slots beyond the coverage go to the least recently asked items of any dimension.
 
 Within those rules items are chosen least recently asked first (never-asked items first), ties
 broken by a stable hash of ``seed`` and the key, so different programs do not all start with the
-same items, and a run is reproducible. An item asked this month is always more recent than one
-that was not, so nothing repeats within a month while an unasked item is left.
+same items, and a run is reproducible.
 
 ``round_start`` is the round's scheduled local date (``schedule.send_dates``); ``history`` holds
 the program's earlier rounds. Only rounds that started before ``round_start`` count, in date order,
@@ -45,11 +38,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final, Protocol
 
-from tenants.pulses.programs.timing import Cadence, check_cadence, quarter_of, rounds_left_in_month
+from tenants.pulses.programs.timing import Cadence, check_cadence, quarter_of
+from tenants.surveys.bank import ANCHOR_KEYS
 
-#: Asks each dimension gets in a calendar month at monthly or faster cadences.
-MONTHLY_MIN_ASKS: Final = 2
-PER_ROUND_DEFAULT: Final = 5
+#: Rotating items a round asks beside the anchors, at most.
+MAX_ROTATING: Final = 3
+#: Items of each dimension the purpose-map round asks, at least (the bank allowing).
+MAP_ROUND_ITEMS: Final = 3
+#: Five employee anchors and three rotating items.
+PER_ROUND_DEFAULT: Final = 8
 
 COMMENT_SCALE: Final = "comment"
 
@@ -92,13 +89,14 @@ class PastRound:
 class Selection:
     """A round's questions.
 
-    ``keys`` is everything asked, in bank order, rotating items first, then the every-round ones;
-    ``rotated`` is the rotating part alone.
+    ``keys`` is everything asked, in bank order, rating items first, then the every-round ones;
+    ``rotated`` is the rating part alone (anchors included), ``anchors`` the anchors in it.
     """
 
     keys: tuple[str, ...]
     rotated: tuple[str, ...]
     include_purpose_map: bool
+    anchors: tuple[str, ...] = ()
 
     def as_past(self, started_on: date) -> PastRound:
         """This selection as a ``PastRound``, to append to the history of the next round."""
@@ -114,6 +112,20 @@ def _tiebreak(seed: int | str, key: str) -> bytes:
     return hashlib.blake2b(f"{seed}\x1f{key}".encode(), digest_size=8).digest()
 
 
+def anchors_of(bank: Sequence[QuestionRef]) -> dict[str, str]:
+    """Each dimension's anchor: its built-in anchor (``bank.ANCHOR_KEYS``) while it is active,
+    else its first rotating item in bank order."""
+    out: dict[str, str] = {}
+    keys_order = {question.key: position for position, question in enumerate(bank)}
+    for question in bank:
+        if rotates(question) and question.key in ANCHOR_KEYS:
+            out.setdefault(question.dimension, question.key)  # type: ignore[arg-type]
+    for question in bank:
+        if rotates(question):
+            out.setdefault(question.dimension, question.key)  # type: ignore[arg-type]
+    return dict(sorted(out.items(), key=lambda item: keys_order[item[1]]))
+
+
 def select_questions(
     bank: Sequence[QuestionRef],
     cadence: Cadence,
@@ -126,7 +138,9 @@ def select_questions(
     """Choose the questions of the round that starts on ``round_start`` (see the module doc).
 
     ``bank`` is every active question of the program, in display order, keys unique.
-    ``purpose_map=False`` for programs that never ask it (customer programs).
+    ``per_round`` is how many rating items to ask, anchors included (the anchors are always
+    asked; at most ``MAX_ROTATING`` others). ``purpose_map=False`` for programs that never
+    ask it (customer programs). ``cadence`` is checked; every cadence follows the same rules.
     """
     check_cadence(cadence)
     if per_round < 1:
@@ -137,11 +151,7 @@ def select_questions(
         raise ValueError(f"duplicate question keys: {duplicates}")
 
     pool = [question for question in bank if rotates(question)]
-    dimension_of = {question.key: question.dimension for question in pool}
-    items: dict[str, list[str]] = {}
-    for question in pool:
-        items.setdefault(question.dimension, []).append(question.key)  # type: ignore[arg-type]
-
+    anchors = anchors_of(pool)
     past = sorted(
         (past_round for past_round in history if past_round.started_on < round_start),
         key=lambda past_round: past_round.started_on,
@@ -154,41 +164,26 @@ def select_questions(
     def staleness(key: str) -> tuple[int, bytes]:
         return last_asked.get(key, -1), _tiebreak(seed, key)
 
-    if cadence == "quarterly":
-        quota = {dimension: 1 for dimension in items}
-    else:
-        month = (round_start.year, round_start.month)
-        asked = Counter(
-            dimension_of[key]
-            for past_round in past
-            if (past_round.started_on.year, past_round.started_on.month) == month
-            for key in set(past_round.keys)
-            if key in dimension_of
-        )
-        left = rounds_left_in_month(cadence, round_start)
-        quota = {
-            dimension: -(-max(0, MONTHLY_MIN_ASKS - asked[dimension]) // left)
-            for dimension in items
-        }
-
-    chosen: list[str] = []
-    for dimension, dimension_keys in items.items():
-        take = min(quota[dimension], len(dimension_keys))
-        chosen.extend(sorted(dimension_keys, key=staleness)[:take])
-    size = min(max(per_round, len(chosen)), len(pool))
-    taken = set(chosen)
-    rest = sorted((question.key for question in pool if question.key not in taken), key=staleness)
-    taken.update(rest[: size - len(chosen)])
-
-    rotated = tuple(question.key for question in pool if question.key in taken)
-    always = tuple(question.key for question in bank if not rotates(question))
     quarter = quarter_of(round_start)
     include_purpose_map = purpose_map and not any(
         past_round.purpose_map and quarter_of(past_round.started_on) == quarter
         for past_round in past
     )
+    taken = set(anchors.values())
+    others = sorted((q.key for q in pool if q.key not in taken), key=staleness)
+    if include_purpose_map:
+        dimension_of = {q.key: q.dimension for q in pool}
+        for dimension in anchors:
+            mine = [key for key in others if dimension_of[key] == dimension]
+            taken.update(mine[: MAP_ROUND_ITEMS - 1])
+    else:
+        taken.update(others[: min(MAX_ROTATING, max(0, per_round - len(anchors)))])
+
+    rotated = tuple(question.key for question in pool if question.key in taken)
+    always = tuple(question.key for question in bank if not rotates(question))
     return Selection(
         keys=rotated + always,
         rotated=rotated,
         include_purpose_map=include_purpose_map,
+        anchors=tuple(anchors.values()),
     )

@@ -29,7 +29,10 @@ from tenants.pulses.models import Process, Program, Round
 from tenants.pulses.programs import timing
 from tenants.pulses.rounds.launch import check_teams, open_round
 
-MAX_QUESTIONS_PER_ROUND = 20
+#: Rating items per round, anchors included: one anchor per employee dimension and at most three
+#: rotating items (tenants/pulses/programs/rotation.py); customers have one dimension.
+MAX_QUESTIONS_PER_ROUND = 8
+CUSTOMER_MAX_QUESTIONS = 4
 MAX_GRACE_DAYS = 365
 MAX_DELAY_DAYS = 60
 MAX_COOLDOWN_DAYS = 365
@@ -42,7 +45,7 @@ EMPLOYEE_DEFAULTS: dict[str, Any] = {
     "cadence": "monthly",
     "weekday": 1,  # Tuesday
     "send_time": time(9, 0),
-    "questions_per_round": 5,
+    "questions_per_round": MAX_QUESTIONS_PER_ROUND,
     "open_days": timing.open_days_default("monthly"),
     "reminder_days": list(timing.REMINDER_DAYS_DEFAULT),
     "grace_days": timing.GRACE_DAYS_DEFAULT,
@@ -271,7 +274,7 @@ def update_customer_program(
     program.sample_share = sample_share
     program.open_days = _in_range("Open days", open_days, 1, CUSTOMER_MAX_OPEN_DAYS)
     program.questions_per_round = _in_range(
-        "Questions per round", questions_per_round, 1, MAX_QUESTIONS_PER_ROUND
+        "Questions per round", questions_per_round, 1, CUSTOMER_MAX_QUESTIONS
     )
     program.reminder_days = _check_reminders(reminder_days, open_days)
     db.session.flush()

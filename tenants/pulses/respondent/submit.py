@@ -102,7 +102,7 @@ class Survey:
     items: list[Item] = field(default_factory=list)  # the round's questions, in order
     map_items: list[Item] = field(default_factory=list)  # the purpose-map block
     # question id -> (dimension, scale) as stored on the question: what its answer scores
-    scoring: dict[int, tuple[str | None, str]] = field(default_factory=dict)
+    scoring: dict[int, tuple[str | None, str, str]] = field(default_factory=dict)
 
     @property
     def all_items(self) -> list[Item]:
@@ -195,7 +195,7 @@ def survey_items(round_: Round | RoundFacts, lang: str) -> Survey:
     return Survey(
         items=[_item(q, lang) for q in regular],
         map_items=[_item(q, lang) for q in mapped],
-        scoring={q.id: (q.dimension, q.scale) for q in questions + mapped},
+        scoring={q.id: (q.dimension, q.scale, q.key) for q in questions + mapped},
     )
 
 
@@ -305,8 +305,9 @@ def record(submission: Submission, survey: Survey, checked: Checked, now: dateti
         for question_id, (value, text) in sorted(checked.values.items())
     ]
     values = rollups.response_values(
-        (*survey.scoring.get(question_id, (None, "")), value)
+        (dimension, scale, value, key)
         for question_id, (value, _text) in checked.values.items()
+        for dimension, scale, key in [survey.scoring.get(question_id, (None, "", ""))]
     )
     cell = rollups.cell_for(
         submission.kind, submission.team_id, submission.process_id, submission.segment

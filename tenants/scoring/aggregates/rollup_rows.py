@@ -13,7 +13,9 @@ from sqlalchemy import TextClause, bindparam, text
 from saas.extensions import db
 from tenants.scoring.aggregates import FAVOURABLE_SQL, SCORED_SCALES_SQL
 from tenants.scoring.aggregates.stored_rows import forget_outcomes
+from tenants.scoring.core.maturity import ANCHOR_SUFFIX
 from tenants.scoring.core.stats import Moments
+from tenants.surveys.bank import ANCHOR_KEYS
 
 
 @functools.cache
@@ -66,8 +68,12 @@ def add_to_rollups(
     db.session.execute(_upsert(len(values)), params)
 
 
-# One response's value per dimension: the mean of its scored answers on 0-100, converted
-# exactly as tenants.scoring.rollups.answer_to_100 does.
+# The built-in anchor keys: constants of the bank (letters and underscores only).
+_ANCHORS_SQL = ", ".join(f"'{key}'" for key in sorted(ANCHOR_KEYS))
+assert all(key.replace("_", "").isalnum() for key in ANCHOR_KEYS)
+
+# One response's value per dimension (and its anchor answer): the mean of its scored answers
+# on 0-100, converted exactly as tenants.scoring.rollups.answer_to_100 does.
 _RESPONSE_VALUES = f"""
     SELECT resp.id AS response_id, resp.round_id AS round_id, resp.audience AS audience,
            resp.team_id AS team_id, resp.process_id AS process_id, resp.segment AS segment,
@@ -84,7 +90,20 @@ _RESPONSE_VALUES = f"""
       AND q.scale IN ({SCORED_SCALES_SQL}) {{round_filter}}
     GROUP BY resp.id, resp.round_id, resp.audience, resp.team_id, resp.process_id,
              resp.segment, q.dimension
-"""  # noqa: S608 -- constant scale names only
+    UNION ALL
+    SELECT resp.id, resp.round_id, resp.audience, resp.team_id, resp.process_id, resp.segment,
+           q.dimension || '\\{ANCHOR_SUFFIX}',  -- the backslash keeps text() from a bind
+           CASE
+             WHEN q.scale IN ('agree5', 'achievement') THEN (a.value - 1) * 25.0
+             WHEN q.scale = 'ten' THEN a.value * 10.0
+             WHEN a.value > 0 THEN 100.0 ELSE 0.0
+           END
+    FROM answers a
+    JOIN responses resp ON resp.id = a.response_id AND resp.tenant_id = :tenant_id
+    JOIN questions q ON q.id = a.question_id AND q.tenant_id = :tenant_id
+    WHERE a.tenant_id = :tenant_id AND a.value IS NOT NULL AND q.dimension IS NOT NULL
+      AND q.scale IN ({SCORED_SCALES_SQL}) AND q.key IN ({_ANCHORS_SQL}) {{round_filter}}
+"""  # noqa: S608 -- constant scale names and anchor keys only
 
 _KEY = """
     CASE WHEN rv.audience = 'customer'

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tenants.scoring.core.maturity import Level
+from tenants.scoring.core.reliability import Reliability
 from tenants.scoring.core.stats import Change, Interval
 
 
@@ -82,6 +83,13 @@ class Dashboard:
     processes: tuple[GroupFigures, ...] = ()
     participation: Participation = field(default_factory=lambda: Participation(0, 0, 0))
     serving_teams: tuple[GroupFigures, ...] = ()  # customer felt value by serving team
+    #: Cronbach's alpha per employee dimension, tenant-wide, from the quarter's purpose-map
+    #: round (methodology §5.1); empty when the tenant's figures are hidden or it had none.
+    reliability: tuple[Reliability, ...] = ()
+
+    def low_reliability(self, dimension: str) -> bool:
+        """Whether ``dimension``'s items were found inconsistent (alpha below 0.7)."""
+        return any(r.dimension == dimension and r.low for r in self.reliability)
 
 
 @dataclass(frozen=True)

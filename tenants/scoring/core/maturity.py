@@ -99,13 +99,13 @@ EMPLOYEE_DIMENSIONS: Final[tuple[str, ...]] = tuple(
 )
 _BY_KEY: Final[dict[str, Dimension]] = {d.key: d for d in DIMENSIONS}
 
-#: Share of outcome_focus taken from the tenant's KPIs (share of KPIs that are of kind
-#: "outcome"), when known. The survey keeps the larger part: behaviour adjusts what
-#: people say, it does not replace it.
-KPI_BLEND_WEIGHT: Final = 0.25
-#: Share of improvement taken from small-change adoption (share of proposed small
-#: changes that were adopted), when known.
-SMALL_CHANGE_BLEND_WEIGHT: Final = 0.25
+#: Rollups and released moments keep a dimension's anchor item under ``<dimension>:anchor``.
+ANCHOR_SUFFIX: Final = ":anchor"
+
+
+def anchor_key(dimension_key: str) -> str:
+    """The name under which ``dimension_key``'s anchor item is summed (methodology §6)."""
+    return dimension_key + ANCHOR_SUFFIX
 
 
 def dimension(key: str) -> Dimension:
@@ -115,51 +115,20 @@ def dimension(key: str) -> Dimension:
         raise ValueError(f"unknown dimension {key!r}") from None
 
 
-def _check_share(name: str, share: float | None) -> None:
-    if share is not None and not 0.0 <= share <= 1.0:
-        raise ValueError(f"{name} must be a share between 0 and 1, got {share!r}")
-
-
-def blended_means(
-    dimension_means: Mapping[str, float | None],
-    kpi_outcome_share: float | None = None,
-    small_change_adoption: float | None = None,
-) -> dict[str, float]:
-    """The dimension scores that feed the index: the survey means, with outcome_focus
-    and improvement blended with their behavioural measure when one is given.
-
-    A behavioural measure only adjusts a dimension the survey measured; it never
-    stands in for a missing survey score. Missing (None) dimensions are left out.
-    """
-    _check_share("kpi_outcome_share", kpi_outcome_share)
-    _check_share("small_change_adoption", small_change_adoption)
-    out: dict[str, float] = {}
+def culture_index(dimension_means: Mapping[str, float | None]) -> float | None:
+    """The Outcome Culture Index (0-100): the weighted mean of the employee dimensions
+    present, with the weights re-normalised over them; the same definition for the company
+    and every team (methodology §3). Customers' felt value, if given, is left out: it is shown
+    beside the index, never in it. None when no employee dimension has a score."""
+    scores: dict[str, float] = {}
     for key, value in dimension_means.items():
         dimension(key)  # rejects unknown keys
         if value is None:
             continue
         if not SCALE_MIN <= value <= SCALE_MAX:
             raise ValueError(f"{key} must be within 0-100, got {value!r}")
-        out[key] = float(value)
-    if kpi_outcome_share is not None and "outcome_focus" in out:
-        out["outcome_focus"] = (1 - KPI_BLEND_WEIGHT) * out["outcome_focus"] + KPI_BLEND_WEIGHT * (
-            kpi_outcome_share * SCALE_MAX
-        )
-    if small_change_adoption is not None and "improvement" in out:
-        out["improvement"] = (1 - SMALL_CHANGE_BLEND_WEIGHT) * out[
-            "improvement"
-        ] + SMALL_CHANGE_BLEND_WEIGHT * (small_change_adoption * SCALE_MAX)
-    return out
-
-
-def culture_index(
-    dimension_means: Mapping[str, float | None],
-    kpi_outcome_share: float | None = None,
-    small_change_adoption: float | None = None,
-) -> float | None:
-    """The Outcome Culture Index (0-100): the weighted mean of the dimensions present,
-    with the weights re-normalised over them. None when no dimension has a score."""
-    scores = blended_means(dimension_means, kpi_outcome_share, small_change_adoption)
+        if key in EMPLOYEE_DIMENSIONS:
+            scores[key] = float(value)
     if not scores:
         return None
     weight = math.fsum(_BY_KEY[k].weight for k in scores)

@@ -21,7 +21,7 @@ from tenants.scoring.core.anonymity import (
     release,
 )
 from tenants.scoring.core.figures import GroupFigures, TrendPoint
-from tenants.scoring.core.maturity import EMPLOYEE_DIMENSIONS
+from tenants.scoring.core.maturity import EMPLOYEE_DIMENSIONS, anchor_key
 from tenants.scoring.core.stats import Moments
 
 CUSTOMER_DIMENSION: Final = "felt_value"
@@ -43,14 +43,15 @@ class Outcome:
     reason: str | None  # when hidden: below_threshold | complementary
     dims: dict[str, DimOutcome] = field(default_factory=dict)
 
-    def shown(self) -> dict[str, Moments]:
-        """Released moments of each shown dimension (nothing when the group is hidden)."""
+    def shown(self, anchors: bool = False) -> dict[str, Moments]:
+        """Released moments of each shown dimension (nothing when the group is hidden); with
+        ``anchors``, of each shown dimension's anchor item instead (where it was asked)."""
         if not self.released:
             return {}
         out: dict[str, Moments] = {}
         for key, o in self.dims.items():
             if isinstance(o, Released):
-                m = o.moments.get(key)
+                m = o.moments.get(anchor_key(key) if anchors else key)
                 if m is not None and m.n > 0:
                     out[key] = m
         return out
@@ -80,6 +81,7 @@ class CustomerPeriod:
     answered: dict[CustomerCell, int] = field(default_factory=dict)
     invited: dict[CustomerCell, int] = field(default_factory=dict)
     sums: dict[CustomerCell, Moments] = field(default_factory=dict)
+    anchor_sums: dict[CustomerCell, Moments] = field(default_factory=dict)
 
 
 def add_to(d: dict, key: object, value: object) -> None:
@@ -113,7 +115,10 @@ def release_employees(
         for team, n in counts.items():
             # A cell whose figures come only from people counted in another cell (they moved
             # team during the period) shows nothing: its figures would be nobody's.
-            moments = {d: data.sums[d][team] for d in dims if n and team in data.sums.get(d, {})}
+            # Each dimension's anchor item rides along: asked in every round that asks the
+            # dimension, so of the same people (methodology §6).
+            sums = [*dims, *map(anchor_key, dims)]
+            moments = {d: data.sums[d][team] for d in sums if n and team in data.sums.get(d, {})}
             cell = Cell(n, threshold, moments, data.invited.get(team, 0))
             if team is None:
                 unassigned = cell
@@ -155,6 +160,8 @@ def release_customers(
     for key in set(data.answered) | set(data.invited) | set(data.sums):
         n = data.answered.get(key, 0)
         moments = {CUSTOMER_DIMENSION: data.sums[key]} if n and key in data.sums else {}
+        if moments and key in data.anchor_sums:
+            moments[anchor_key(CUSTOMER_DIMENSION)] = data.anchor_sums[key]
         cells[key] = Cell(n, threshold, moments, data.invited.get(key, 0))
     result = release(PartitionFigures(cells, CUSTOMER_WAYS, default_threshold=threshold))
 

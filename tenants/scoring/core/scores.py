@@ -5,83 +5,29 @@ engine's ``Outcome``s, returns the ``figures`` contract. Pure: numbers in, numbe
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from tenants.scoring.core.anonymity import Suppressed
+from tenants.scoring.core.changes import call_changes, group_tests
 from tenants.scoring.core.figures import DimensionFigure, GroupFigures, TrendPoint
-from tenants.scoring.core.maturity import culture_index, dimension, maturity_level
+from tenants.scoring.core.index import index_interval, index_of
+from tenants.scoring.core.maturity import maturity_level
 from tenants.scoring.core.outcomes import Outcome
 from tenants.scoring.core.stats import (
     Change,
-    Interval,
-    Moments,
-    change_of,
     confidence_interval,
-    t_interval,
-    welch_change,
-    welch_test_of,
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Index:
-    value: float
-    se: float | None  # conservative standard error (see index_of)
-    df: int | None
-
-
-def index_of(shown: Mapping[str, Moments]) -> Index | None:
-    """The index of the shown dimensions, with a conservative standard error.
-
-    The index is a weighted mean of dimension means that the same people answered, so the
-    means are correlated in an unknown way. Whatever the correlation, the standard deviation
-    of a weighted sum is at most the weighted sum of standard deviations, so
-    SE = Σ wᵢ·sᵢ/√nᵢ (weights re-normalised over the dimensions present) never understates it.
-    Degrees of freedom: the smallest nᵢ - 1. No SE when a dimension has fewer than two
-    responses."""
-    value = culture_index({k: m.mean for k, m in shown.items()})
-    if value is None:
-        return None
-    total_weight = math.fsum(dimension(k).weight for k in shown)
-    se = 0.0
-    for k, m in shown.items():
-        sd = m.sd
-        if sd is None:
-            return Index(value, None, None)
-        se += dimension(k).weight / total_weight * sd / math.sqrt(m.n)
-    return Index(value, se, min(m.n for m in shown.values()) - 1)
-
-
-def index_interval(ix: Index | None) -> Interval | None:
-    if ix is None or ix.se is None or ix.df is None:
-        return None
-    return t_interval(ix.value, ix.se, ix.df)
-
-
-def index_change(prev: Index | None, curr: Index | None) -> Change | None:
-    """Welch's test on the index, with the conservative standard errors of ``index_of``."""
-    if prev is None or curr is None:
-        return None
-    if prev.se is None or curr.se is None or prev.df is None or curr.df is None:
-        return "no_clear_change"
-    return change_of(
-        welch_test_of(curr.value - prev.value, prev.se**2, prev.df, curr.se**2, curr.df)
-    )
-
-
 def _dimension_figures(
-    o: Outcome, prev: Outcome | None, keys: Sequence[str]
+    o: Outcome, calls: Mapping[str, Change], keys: Sequence[str]
 ) -> tuple[DimensionFigure, ...]:
     shown = o.shown()
-    before = prev.shown() if prev is not None else {}
     out: list[DimensionFigure] = []
     for key in keys:
         m = shown.get(key)
         if m is not None:
-            p = before.get(key)
-            change = None if p is None else welch_change(p, m)
+            change = calls.get(key)
             out.append(
                 DimensionFigure(
                     key, m.mean, confidence_interval(m), m.favourable_share, change, m.n
@@ -110,8 +56,15 @@ def group_figures(
     *,
     depth: int = 0,
     team_id: int | None = None,
+    calls: Mapping[str, Change] | None = None,
 ) -> GroupFigures:
-    """One group's figures in one period (``prev``: the same group in the period before)."""
+    """One group's figures in one period (``prev``: the same group in the period before).
+
+    ``calls``: the changes the release called for this group (``changes.call_changes`` over
+    every test the release shows), by dimension key and ``"index"``; when None, the group's
+    own tests are the family."""
+    if calls is None:
+        calls = call_changes(group_tests(prev, o, keys))
     participation = o.respondents / o.invited if o.invited else None
     if not o.released:
         return GroupFigures(
@@ -123,13 +76,12 @@ def group_figures(
             participation=participation,
             threshold=o.threshold,
             needed=o.needed,
-            dimensions=_dimension_figures(o, prev, keys),
+            dimensions=_dimension_figures(o, {}, keys),
             depth=depth,
             team_id=team_id,
             hidden_reason=o.reason,
         )
     ix = index_of(o.shown())
-    ix_prev = index_of(prev.shown()) if prev is not None and prev.released else None
     return GroupFigures(
         key=key,
         name=name,
@@ -142,8 +94,8 @@ def group_figures(
         index=None if ix is None else ix.value,
         index_ci=index_interval(ix),
         level=None if ix is None else maturity_level(ix.value),
-        change=index_change(ix_prev, ix) if ix_prev is not None else None,
-        dimensions=_dimension_figures(o, prev, keys),
+        change=calls.get("index"),
+        dimensions=_dimension_figures(o, calls, keys),
         depth=depth,
         team_id=team_id,
     )

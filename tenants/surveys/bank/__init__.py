@@ -44,8 +44,23 @@ from .question import (
     by_dimension,
 )
 
+
+def _anchor_keys() -> frozenset[str]:
+    """Each dimension's anchor: its first rating item in the built-in bank (listed first on
+    purpose). Every round asks it, so quarters are compared on the same item
+    (docs/methodology.md §6)."""
+    anchors: dict[str, str] = {}
+    for question in (*employee_bank(), *customer_bank()):
+        if question.dimension is not None and question.scale != "comment":
+            anchors.setdefault(question.dimension, question.key)
+    return frozenset(anchors.values())
+
+
+ANCHOR_KEYS: frozenset[str] = _anchor_keys()
+
 __all__ = [
     "ACHIEVEMENT_LABELS",
+    "ANCHOR_KEYS",
     "AUDIENCES",
     "CUSTOMER_DIMENSIONS",
     "DIMENSIONS",
