@@ -138,6 +138,9 @@ def _check_membership() -> Any:
         return redirect(url_for("auth.unverified"))
     membership = db.session.scalar(select(Membership).where(Membership.user_id == current_user.id))
     if membership is None:
+        # A stranger gets exactly an unknown slug's 404: no name, no logo, no brand colour.
+        g.pop(_TENANT, None)
+        g.pop("tenant_slug", None)
         abort(404)
     g.membership = membership
     view = request.url_rule and _view_function()
