@@ -27,7 +27,7 @@ def start(user: User, user_agent: str = "") -> str:
 
 def load(user_id: str) -> User | None:
     """The user a cookie's id names, while its password generation and session still hold."""
-    raw_id, version, key = (user_id.split(":") + ["", ""])[:3]
+    raw_id, version, key = [*user_id.split(":"), "", ""][:3]
     if not raw_id.isdigit() or not version.isdigit() or not key:
         return None
     row = db.session.execute(
