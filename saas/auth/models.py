@@ -29,6 +29,11 @@ class User(UserMixin, Base):
     session_version: Mapped[int] = mapped_column(default=1)
     is_operator: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Two-factor sign-in (TOTP, RFC 6238): the shared secret, when it was turned on, and the
+    # last time step used (a code is accepted once). See saas.auth.two_factor.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int] = mapped_column(default=0)
 
     # The sign-in session this object was loaded for (not a column): see saas.auth.sessions.
     session_key: ClassVar[str | None] = None
@@ -86,3 +91,14 @@ class UserSession(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_agent: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecoveryCode(Base):
+    """A single-use two-factor recovery code, stored as its SHA-256 hash."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]

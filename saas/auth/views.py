@@ -133,6 +133,10 @@ def login() -> Response | str:
                 service.record_for_user_tenants(known, "sign_in_failed")
                 db.session.commit()
             form.password.errors.append(_("The email or password is not right."))
+        elif user.totp_enabled_at:
+            from saas.auth.two_factor_views import start_second_step
+
+            return start_second_step(user, form.remember.data, request.args.get("next"))
         else:
             service.record_for_user_tenants(user, "sign_in")
             sign_in(user, remember=form.remember.data)

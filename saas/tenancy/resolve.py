@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from saas.auth.models import MANAGER_ROLES, Membership
+from saas.auth.two_factor import required_for
 from saas.db import (
     Base,
     current_tenant_id,
@@ -147,6 +148,9 @@ def _check_membership() -> Any:
     allowed = getattr(view, "_allowed_roles", frozenset(MANAGER_ROLES))
     if membership.role not in allowed:
         abort(403)
+    if required_for(membership.role, entered_tenant()) and not current_user.totp_enabled_at:
+        # The company asks its owners and admins for a second factor: set it up first.
+        return redirect(url_for("auth.two_factor_setup", next=request.full_path.rstrip("?")))
     return None
 
 

@@ -23,6 +23,7 @@ from tests.factories.rounds import employee_round, full_answers
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_a_valid_link_is_answered_even_after_its_address_tripped_the_guessing_limit(client, ctx):
     tenant = make_tenant("Office Co")
     made = employee_round(tenant, [("ana@office.test", "en"), ("ben@office.test", "en")])

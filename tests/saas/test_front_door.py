@@ -152,7 +152,7 @@ def test_a_signed_in_stranger_gets_the_same_404_as_an_unknown_company(client, ct
     secret.accent_color = "#ab12cd"
     db.session.commit()
     login(client, make_user(make_tenant("Visitor Co"), "owner"))
-    for path in ("/", "/members", "/people/employees"):
+    for path in ("/", "/members", "/people/"):
         known = client.get(f"/t/{secret.slug}{path}")
         unknown = client.get(f"/t/no-such-company-xyz{path}")
         assert known.status_code == unknown.status_code == 404
