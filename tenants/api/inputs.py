@@ -94,8 +94,14 @@ def _typed(value: str, schema: dict[str, Any]) -> Any:
 
 
 def check_query(parameters: list[dict[str, Any]]) -> None:
-    """Refuse (400) a declared query parameter that is repeated or breaks its schema."""
-    details = []
+    """Refuse (400) a query parameter the operation does not declare, or a declared one that
+    is repeated or breaks its schema."""
+    declared = {parameter["name"] for parameter in parameters}
+    details = [
+        {"parameter": name, "message": "not a parameter of this operation"}
+        for name in request.args
+        if name not in declared
+    ]
     for parameter in parameters:
         name, schema = parameter["name"], parameter.get("schema", {})
         values = request.args.getlist(name)

@@ -45,9 +45,18 @@ class Operation:
     tag: str = "general"
     public: bool = False
     errors: dict[int, str] = field(default_factory=dict)
+    path_types: dict[str, str] = field(default_factory=dict)  # name -> Flask converter
 
 
 OPERATIONS: list[Operation] = []
+
+
+MAX_ID = 2**63 - 1  # no row has a larger id; a larger one is a 404, not a database error
+# What Flask's converters match: ``int`` takes digits only (no sign), ``string`` no slash.
+_PATH_SCHEMAS = {
+    "int": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+    "string": {"type": "string", "minLength": 1, "pattern": "^[^/]+$"},
+}
 
 
 def _openapi_path(rule: str) -> str:
@@ -77,7 +86,11 @@ def endpoint(
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def run(*args: Any, **kwargs: Any) -> Any:
-            if any(isinstance(v, str) and inputs.UNSTORABLE.search(v) for v in kwargs.values()):
+            if any(
+                (isinstance(v, str) and inputs.UNSTORABLE.search(v))
+                or (isinstance(v, int) and v > MAX_ID)
+                for v in kwargs.values()
+            ):
                 raise ApiError(404, "not_found", "Nothing is stored under this address.")
             inputs.check_query(parameters)
             if validator is not None and request_schema is not None:
@@ -99,6 +112,10 @@ def endpoint(
         OPERATIONS.append(
             Operation(
                 path=_openapi_path(rule),
+                path_types={
+                    name: converter or "string"
+                    for converter, name in re.findall(r"<(?:([a-z]+):)?([a-z_]+)>", rule)
+                },
                 method=method.lower(),
                 summary=summary,
                 operation_id=view.__name__,
@@ -147,8 +164,8 @@ def document(base_url: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for op in OPERATIONS:
         parameters = [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-            for name in re.findall(r"{([a-z_]+)}", op.path)
+            {"name": name, "in": "path", "required": True, "schema": _PATH_SCHEMAS[kind]}
+            for name, kind in op.path_types.items()
         ] + op.query
         responses: dict[str, Any] = {
             str(op.status): {

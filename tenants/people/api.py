@@ -114,8 +114,8 @@ LIST_QUERY = [
         "name": "cursor",
         "in": "query",
         "required": False,
-        "schema": {"type": "string"},
-        "description": "Opaque; from next_cursor.",
+        "schema": {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$", "maxLength": 200},
+        "description": "Opaque; from next_cursor (signed: an edited one is a 400).",
     },
     {
         "name": "limit",
