@@ -138,7 +138,6 @@ COMMON_ERRORS = {
     401: "No API key, or one that is not valid or was revoked.",
     404: "Nothing with this id or email in this tenant.",
     413: "The body is larger than 32 MB.",
-    415: "The body is not sent as JSON.",
     422: "The JSON breaks the schema or holds text that cannot be stored (details say where).",
     429: "Too many requests with this key: wait Retry-After seconds.",
 }
@@ -154,7 +153,7 @@ def error_statuses(op: Operation) -> dict[int, str]:
     if op.query:
         statuses[400] = COMMON_ERRORS[400]
     if op.request_schema:
-        for status in (400, 413, 415, 422):
+        for status in (400, 413, 422):
             statuses[status] = COMMON_ERRORS[status]
     statuses.update(op.errors)
     return dict(sorted(statuses.items()))
