@@ -81,3 +81,28 @@ def end_all(user: User, *, keep_current: bool = False) -> int:
     if keep is not None:
         statement = statement.where(UserSession.id != keep)
     return int(db.session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
+
+
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def describe(user_agent: str) -> tuple[str, str]:
+    """A browser and system a person recognises ("Chrome", "macOS") from a User-Agent header;
+    empty strings when it says nothing we know."""
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), "")
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), "")
+    return browser, system

@@ -219,7 +219,7 @@ def account_sessions() -> str:
     user = current_user._get_current_object()  # type: ignore[attr-defined]
     return render_template(
         "auth/sessions.html",
-        open_sessions=sessions.active(user),
+        open_sessions=[(row, *sessions.describe(row.user_agent)) for row in sessions.active(user)],
         current_id=sessions.current_id(user),
         form=forms.EmptyForm(),
     )
