@@ -127,7 +127,9 @@ def flask_config(settings: Settings) -> dict[str, Any]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": settings.is_production,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-        "RATELIMIT_STORAGE_URI": settings.redis_url or "memory://",
+        # Shared by every worker: Redis at scale, else a SQLite file on this machine.
+        "RATELIMIT_STORAGE_URI": settings.redis_url
+        or f"opsqlite://{settings.instance / 'ratelimits.db'}",
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),

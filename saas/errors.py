@@ -31,11 +31,16 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         if _wants_json():
-            return json_error(
+            response, status = json_error(
                 error.code or 500,
                 (error.name or "error").lower().replace(" ", "_"),
                 error.description or "",
             )
+            # Keep what the error says in its headers (405's Allow, 429's Retry-After).
+            for name, value in error.get_headers():
+                if name.lower() != "content-type":
+                    response.headers[name] = value
+            return response, status
         template = (
             f"errors/{error.code}.html" if error.code in (403, 404, 429) else "errors/generic.html"
         )

@@ -10,6 +10,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from saas import ratelimit_store  # noqa: F401 - registers the opsqlite:// limits store
 from saas.db import Base
 
 # create_savepoint: a session bound to a connection inside a transaction (the tests' per-test

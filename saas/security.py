@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, Response, current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from flask import Flask, Response, abort, current_app, request
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 _hasher = PasswordHasher()
 
@@ -68,11 +69,11 @@ def make_token(purpose: str, payload: dict[str, Any]) -> str:
     return _serializer(purpose).dumps(payload)
 
 
-def read_token(purpose: str, token: str, max_age: int) -> dict[str, Any] | None:
+def read_token(purpose: str, token: str, max_age: int | None) -> dict[str, Any] | None:
     """The token's payload, or None when it is forged, expired or malformed."""
     try:
         data = _serializer(purpose).loads(token, max_age=max_age)
-    except (BadSignature, SignatureExpired):
+    except (BadData, UnicodeError):
         return None
     return data if isinstance(data, dict) else None
 
@@ -88,5 +89,23 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+# Text no database column stores: NUL (PostgreSQL refuses it) and lone UTF-16 surrogates.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _refuse_unstorable_text(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A page's address, query or form holding text no database stores is a 400, before
+    anything (the tenant's slug look-up first) takes it to the database. The API checks its
+    own input (``tenants.api.inputs``) to answer in its documented JSON shape."""
+    if request.path.startswith("/api/"):
+        return
+    texts = [*(values or {}).values(), *request.args.values()]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        texts += request.form.values()
+    if any(isinstance(text, str) and UNSTORABLE.search(text) for text in texts):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
+    app.url_value_preprocessor(_refuse_unstorable_text)
     app.after_request(_security_headers)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, request
-from sqlalchemy import select
 
 from saas import auth, errors, health, i18n, mailbox, tenancy
 from saas.areas import Area, init_areas
@@ -51,15 +50,9 @@ AREAS: tuple[Area, ...] = (
 
 
 def _load_user(user_id: str) -> Any:
-    from saas.auth.models import User
+    from saas.auth import sessions
 
-    raw_id, _, version = user_id.partition(":")
-    if not raw_id.isdigit() or not version.isdigit():
-        return None
-    user = db.session.scalar(select(User).where(User.id == int(raw_id)))
-    if user is None or user.session_version != int(version):
-        return None
-    return user
+    return sessions.load(user_id)
 
 
 def _mark_read_only(endpoint: str | None, values: dict[str, Any] | None) -> None:

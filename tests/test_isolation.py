@@ -47,6 +47,7 @@ NOT_TENANT_OBJECTS = {
     "/r/<token>": "the survey token is the credential: it finds its own tenant",
     "/r/<token>/submit": "the survey token is the credential",
     "/u/<token>": "the unsubscribe token is the credential",
+    "/account/sessions/<int:session_id>/end": "one of the signed-in user's own sessions (tested)",
 }
 
 

@@ -9,6 +9,6 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from saas.auth import models, views  # noqa: F401 (models: the tables)
+    from saas.auth import models, two_factor_views, views  # noqa: F401 (routes on views.bp)
 
     app.register_blueprint(views.bp)

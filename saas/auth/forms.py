@@ -8,7 +8,14 @@ from babel import Locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from saas.auth.models import ROLES
 from saas.i18n import locale_choices
@@ -99,17 +106,37 @@ class AcceptInviteForm(FlaskForm):
 class InviteMemberForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=role_choices)
+    # Choices are the company's own teams (set by the view); any other id is refused.
     team_id = SelectField(
-        _l("Team (for team leads)"), coerce=int, choices=[], validate_choice=False
+        _l("Team (for team leads)"), coerce=int, choices=[], validators=[Optional()]
     )
 
 
 class ChangeRoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=role_choices)
+    # Choices are the company's own teams (set by the view); any other id is refused.
     team_id = SelectField(
-        _l("Team (for team leads)"), coerce=int, choices=[], validate_choice=False
+        _l("Team (for team leads)"), coerce=int, choices=[], validators=[Optional()]
     )
 
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for buttons that change something."""
+
+
+class TwoFactorCodeForm(FlaskForm):
+    code = StringField(
+        _l("Code from your authenticator app, or a recovery code"),
+        validators=[DataRequired(), Length(max=20)],
+    )
+
+
+class EnableTwoFactorForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    code = StringField(
+        _l("The 6-digit code the app shows"), validators=[DataRequired(), Length(max=20)]
+    )
+
+
+class DisableTwoFactorForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])

@@ -142,9 +142,13 @@ def user_for_reset(token: str) -> User | None:
 
 
 def set_password(user: User, password: str) -> None:
-    """Change the password and end every other session (the session id embeds the version)."""
+    """Change the password and end every session (the session id embeds the version, and the
+    server-side sessions are deleted); the caller starts a new one where it should continue."""
+    from saas.auth import sessions
+
     user.password_hash = hash_password(password)
     user.session_version += 1
+    sessions.end_all(user)
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()  # a reset link proves the address too
 
@@ -174,10 +178,12 @@ def revoke_invite(invite: MemberInvite) -> None:
 
 
 def invite_member(
-    tenant: Tenant, email: str, role: str, invited_by: User
+    tenant: Tenant, email: str, role: str, invited_by: User, team_id: int | None = None
 ) -> tuple[MemberInvite, str]:
     if role not in ROLES:
         raise AccountError("Unknown role.")
+    if role == "team_lead" and team_id is None:
+        raise AccountError("Choose the team this team lead may see.")
     email = normalise_email(email)
     existing = db.session.scalar(
         select(Membership).join(User, User.id == Membership.user_id).where(User.email == email)
@@ -188,6 +194,7 @@ def invite_member(
     invite = MemberInvite(
         email=email,
         role=role,
+        team_id=team_id if role == "team_lead" else None,
         token_hash=hash_secret(token),
         invited_by_id=invited_by.id,
         expires_at=utcnow() + timedelta(days=INVITE_DAYS),
@@ -248,7 +255,7 @@ def accept_invite(pending: PendingInvite, user: User) -> Membership:
     invite.accepted_at = utcnow()
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
-    membership = Membership(user_id=user.id, role=invite.role)
+    membership = Membership(user_id=user.id, role=invite.role, team_id=invite.team_id)
     db.session.add(membership)
     db.session.add(invite)
     audit.record("member_joined", actor=user, role=invite.role)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -10,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from saas import audit, mail
-from saas.auth import forms, service
+from saas.auth import forms, service, sessions
 from saas.db import tenant_context
 from saas.extensions import db, limiter
 from saas.i18n import available_locales
@@ -32,6 +33,13 @@ def _home_for(user: object) -> str:
     if len(memberships) == 1:
         return url_for("dashboard.home", slug=memberships[0][1].slug)
     return url_for("auth.switch")
+
+
+def sign_in(user: Any, *, remember: bool = False) -> None:
+    """Start a server-side session for ``user``, commit it, and set the cookies naming it."""
+    sessions.start(user, request.user_agent.string or "")
+    db.session.commit()
+    login_user(user, remember=remember)
 
 
 def send_verification(user: object) -> None:
@@ -75,7 +83,7 @@ def signup() -> Response | str:
         else:
             db.session.commit()
             send_verification(user)
-            login_user(user)
+            sign_in(user)
             return redirect(url_for("auth.unverified"))
     return render_template("auth/signup.html", form=form)
 
@@ -125,10 +133,13 @@ def login() -> Response | str:
                 service.record_for_user_tenants(known, "sign_in_failed")
                 db.session.commit()
             form.password.errors.append(_("The email or password is not right."))
+        elif user.totp_enabled_at:
+            from saas.auth.two_factor_views import start_second_step
+
+            return start_second_step(user, form.remember.data, request.args.get("next"))
         else:
-            login_user(user, remember=form.remember.data)
             service.record_for_user_tenants(user, "sign_in")
-            db.session.commit()
+            sign_in(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")) or _home_for(user))
     return render_template("auth/login.html", form=form)
 
@@ -137,6 +148,8 @@ def login() -> Response | str:
 @login_required
 def logout() -> Response:
     forms.EmptyForm().validate_on_submit() or abort(400)
+    sessions.end(current_user._get_current_object())  # type: ignore[attr-defined]
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -194,11 +207,55 @@ def change_password() -> Response | str:
             user = current_user._get_current_object()  # type: ignore[attr-defined]
             service.set_password(user, form.password.data)
             service.record_for_user_tenants(user, "password_changed")
-            db.session.commit()
-            login_user(user)  # this session continues; every other one ends
+            sign_in(user)  # this browser continues in a new session; every other one ends
             flash(_("Your password is changed. Other devices were signed out."), "success")
             return redirect(_home_for(user))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/account/sessions")
+@login_required
+def account_sessions() -> str:
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    return render_template(
+        "auth/sessions.html",
+        open_sessions=[(row, *sessions.describe(row.user_agent)) for row in sessions.active(user)],
+        current_id=sessions.current_id(user),
+        form=forms.EmptyForm(),
+    )
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_session(session_id: int) -> Response:
+    forms.EmptyForm().validate_on_submit() or abort(400)
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    was_current = session_id == sessions.current_id(user)
+    if not sessions.end(user, session_id):
+        abort(404)
+    service.record_for_user_tenants(user, "sign_out", scope="one session")
+    db.session.commit()
+    if was_current:
+        logout_user()
+        session.clear()
+        return redirect(url_for("auth.login"))
+    flash(_("That session is signed out."), "success")
+    return redirect(url_for("auth.account_sessions"))
+
+
+@bp.route("/account/sessions/end-all", methods=["POST"])
+@login_required
+def end_all_sessions() -> Response:
+    """Sign out everywhere: every session of this member ends, this one too."""
+    forms.EmptyForm().validate_on_submit() or abort(400)
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    sessions.end_all(user)
+    service.record_for_user_tenants(user, "sign_out", scope="everywhere")
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out everywhere."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/switch")
@@ -249,7 +306,7 @@ def accept_invite(token: str) -> Response | str:
                 db.session.flush()
             service.accept_invite(pending, user)
             db.session.commit()
-        login_user(user)
+        sign_in(user)
         flash(_("Welcome to %(company)s.", company=pending.tenant.name), "success")
         return redirect(url_for("dashboard.home", slug=pending.tenant.slug))
     return render_template("auth/accept_invite.html", form=form, pending=pending, existing=existing)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import EmailField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from saas.auth.forms import country_choices, timezone_choices
@@ -25,6 +25,9 @@ class TenantSettingsForm(FlaskForm):
     comment_threshold = IntegerField(
         _l("Comment threshold (smallest group whose comments are shown)"),
         validators=[DataRequired(), NumberRange(min=3, max=100)],
+    )
+    require_two_factor = BooleanField(
+        _l("Owners and admins must sign in with two-factor authentication")
     )
     accent_color = StringField(
         _l("Accent colour"),

@@ -32,6 +32,8 @@ class Tenant(Base):
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     logo_mime: Mapped[str | None] = mapped_column(String(20))
     logo_version: Mapped[int] = mapped_column(default=0)
+    # Owners and admins must sign in with a second factor (saas.auth.two_factor).
+    require_two_factor: Mapped[bool] = mapped_column(default=False)
     # Billing (kept here so the entitlement function needs one row).
     plan: Mapped[str] = mapped_column(String(20), default="starter")
     status: Mapped[str] = mapped_column(String(20), default="trialing")

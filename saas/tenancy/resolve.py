@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from saas.auth.models import MANAGER_ROLES, Membership
+from saas.auth.two_factor import required_for
 from saas.db import (
     Base,
     current_tenant_id,
@@ -138,12 +139,18 @@ def _check_membership() -> Any:
         return redirect(url_for("auth.unverified"))
     membership = db.session.scalar(select(Membership).where(Membership.user_id == current_user.id))
     if membership is None:
+        # A stranger gets exactly an unknown slug's 404: no name, no logo, no brand colour.
+        g.pop(_TENANT, None)
+        g.pop("tenant_slug", None)
         abort(404)
     g.membership = membership
     view = request.url_rule and _view_function()
     allowed = getattr(view, "_allowed_roles", frozenset(MANAGER_ROLES))
     if membership.role not in allowed:
         abort(403)
+    if required_for(membership.role, entered_tenant()) and not current_user.totp_enabled_at:
+        # The company asks its owners and admins for a second factor: set it up first.
+        return redirect(url_for("auth.two_factor_setup", next=request.full_path.rstrip("?")))
     return None
 
 

@@ -27,6 +27,7 @@ SETTINGS = (
     "anonymity_threshold",
     "comment_threshold",
     "accent_color",
+    "require_two_factor",
 )
 
 

@@ -112,10 +112,12 @@ def members() -> Response | str:
     if form.validate_on_submit():
         if form.role.data == "owner" and current_membership().role != "owner":
             form.role.errors.append(_("Only an owner can invite another owner."))
+        elif form.role.data == "team_lead" and not form.team_id.data:
+            form.team_id.errors.append(_("Choose the team this team lead may see."))
         else:
             try:
                 _invite, token = auth_service.invite_member(
-                    tenant, form.email.data, form.role.data, current_user
+                    tenant, form.email.data, form.role.data, current_user, form.team_id.data or None
                 )
             except auth_service.AccountError as exc:
                 form.email.errors.append(str(exc))
@@ -145,7 +147,10 @@ def change_role(membership_id: int) -> Response:
     form = auth_forms.ChangeRoleForm()
     form.team_id.choices = _team_choices()
     if not form.validate_on_submit():
-        abort(400)
+        if form.csrf_token.errors:
+            abort(400)
+        flash(_("Choose one of the company's teams and one of the roles."), "error")
+        return redirect(url_for("tenancy.members"))
     if "owner" in (form.role.data, membership.role) and current_membership().role != "owner":
         flash(_("Only an owner can change an owner's role or make an owner."), "error")
         return redirect(url_for("tenancy.members"))

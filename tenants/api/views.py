@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from saas.errors import json_error
 from saas.extensions import csrf, db, limiter
+from saas.security import hash_secret
 from saas.tenancy.resolve import current_tenant, enter_tenant
 from tenants.api import openapi, service
 from tenants.api.errors import ApiError
@@ -22,11 +23,21 @@ csrf.exempt(bp)  # bearer tokens, not cookies: no CSRF to forge (docs/decisions.
 
 
 def _api_key_identity() -> str:
+    """Whom the API's rate limit counts: the key (by its hash, never the key itself), or the
+    address for a request without one."""
     header = request.headers.get("Authorization", "")
-    return header[-12:] if header else (request.remote_addr or "anonymous")
+    if header:
+        return "key:" + hash_secret(header.partition(" ")[2].strip())
+    return "addr:" + (request.remote_addr or "anonymous")
 
 
-limiter.limit("600 per minute", key_func=_api_key_identity)(bp)
+def _api_rate_limit() -> str:
+    """Per key, shared by every worker through the limiter's store (docs: README, Security)."""
+    return str(current_app.config.get("API_RATE_LIMIT", DEFAULT_API_RATE_LIMIT))
+
+
+DEFAULT_API_RATE_LIMIT = "600 per minute"
+limiter.limit(_api_rate_limit, key_func=_api_key_identity)(bp)
 
 
 @bp.before_request

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -117,8 +114,8 @@ LIST_QUERY = [
         "name": "cursor",
         "in": "query",
         "required": False,
-        "schema": {"type": "string"},
-        "description": "Opaque; from next_cursor.",
+        "schema": {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$", "maxLength": 200},
+        "description": "Opaque; from next_cursor (signed: an edited one is a 400).",
     },
     {
         "name": "limit",
@@ -161,36 +158,26 @@ def _customer_json(customer: Customer) -> dict[str, Any]:
     }
 
 
-def encode_cursor(last_id: int) -> str:
-    raw = json.dumps({"v": 1, "after": last_id}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
+def _decode_cursor(kind: str, cursor: str) -> int:
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        after = data["after"]
-        if data.get("v") != 1 or not isinstance(after, int) or after < 0:
-            raise ValueError(cursor)
-    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+        return listing.read_cursor(kind, cursor)
+    except listing.BadCursor as exc:
         raise ApiError(400, "invalid_cursor", "This cursor is not one we gave out.") from exc
-    return after
 
 
 def _list(model: Any, to_json: Any) -> Any:
-    after = decode_cursor(request.args["cursor"]) if request.args.get("cursor") else 0
-    limit = request.args.get("limit", DEFAULT_LIMIT, type=int) or DEFAULT_LIMIT
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ApiError(400, "invalid_limit", f"limit must be between 1 and {MAX_LIMIT}.")
+    """One page after the cursor; the query was checked against LIST_QUERY already."""
+    kind = model.__tablename__
+    after = _decode_cursor(kind, request.args["cursor"]) if request.args.get("cursor") else 0
+    limit = int(request.args.get("limit") or DEFAULT_LIMIT)
     active_arg = request.args.get("active")
-    active = None if active_arg is None else active_arg.lower() in ("1", "true", "yes")
+    active = None if active_arg is None else active_arg.lower() in ("1", "true")
     rows = listing.after_id(model, after, limit + 1, active)
     more = len(rows) > limit
     rows = rows[:limit]
     return jsonify(
         items=[to_json(row) for row in rows],
-        next_cursor=encode_cursor(rows[-1].id) if more and rows else None,
+        next_cursor=listing.make_cursor(kind, rows[-1].id) if more and rows else None,
     )
 
 
@@ -263,6 +250,7 @@ _UPSERT_NOTE = (
     request_schema={"type": "array", "items": EMPLOYEE_IN},
     response_schema=UPSERT_OUT,
     tag="people",
+    errors={403: "The plan's seats are all taken: nothing was written."},
 )
 def put_employees(body: list[dict[str, Any]]):  # type: ignore[no-untyped-def]
     return _upsert("employees", body)
@@ -306,6 +294,7 @@ def deactivate_employee(email: str):  # type: ignore[no-untyped-def]
     request_schema={"type": "array", "items": CUSTOMER_IN},
     response_schema=UPSERT_OUT,
     tag="people",
+    errors={403: "The plan's seats are all taken: nothing was written."},
 )
 def put_customers(body: list[dict[str, Any]]):  # type: ignore[no-untyped-def]
     return _upsert("customers", body)

@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from saas.db import current_tenant_id
 from saas.extensions import db
+from saas.security import make_token, read_token
 from tenants.people.models import Customer, Employee
 from tenants.people.service import subtree_ids
 
@@ -96,6 +98,33 @@ def segments() -> list[str]:
 
 
 # -- the API's cursor listing --------------------------------------------------------------------
+
+MAX_ID = 2**63 - 1  # the largest id any database here stores
+
+
+class BadCursor(ValueError):
+    """A cursor we did not give out (edited, forged, of another listing or tenant)."""
+
+
+def make_cursor(kind: str, last_id: int) -> str:
+    """An opaque cursor after ``last_id``: signed with the app's secret, bound to the listing
+    and the tenant, so an edited one is refused instead of reaching the database."""
+    return make_token("cursor", {"k": kind, "t": current_tenant_id(), "after": last_id})
+
+
+def read_cursor(kind: str, cursor: str) -> int:
+    """The id a cursor from :func:`make_cursor` points after; raises :class:`BadCursor`."""
+    data = read_token("cursor", cursor[:200], max_age=None)
+    after = None if data is None else data.get("after")
+    if (
+        data is None
+        or data.get("k") != kind
+        or data.get("t") != current_tenant_id()
+        or not isinstance(after, int)
+        or not 0 <= after <= MAX_ID
+    ):
+        raise BadCursor(cursor)
+    return after
 
 
 def after_id(model: Any, last_id: int, limit: int, active: bool | None = None) -> list[Any]:

@@ -58,7 +58,12 @@ def make_user(
 
 
 def login(client: FlaskClient, user: User) -> None:
-    """Sign in without the form (the form and its rate limit have their own tests)."""
+    """Sign in without the form (the form and its rate limit have their own tests), in a real
+    server-side session."""
+    from saas.auth import sessions
+
+    sessions.start(user, "test client")
+    db.session.commit()
     with client.session_transaction() as sess:
         sess["_user_id"] = user.get_id()
         sess["_fresh"] = True

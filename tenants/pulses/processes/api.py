@@ -103,6 +103,7 @@ def _parse_time(value: str, tz: str) -> datetime:
     response_schema=INTERACTION_RESPONSE,
     status=202,
     tag="pulses",
+    errors={409: "This external_id was already used for another customer or process."},
 )
 def log_interaction(body: dict[str, Any]):  # type: ignore[no-untyped-def]
     email = body["customer_email"].strip()

@@ -161,6 +161,7 @@ def list_programs():  # type: ignore[no-untyped-def]
     response_schema={"type": "object", "required": ["round"], "properties": {"round": ROUND}},
     status=201,
     tag="pulses",
+    errors={409: "A round of this program is open, or it is a customer program."},
 )
 def launch_program_round(program_id: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
     program = programs.find_program(program_id)

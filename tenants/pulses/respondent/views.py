@@ -61,8 +61,10 @@ MAX_TOKEN_LENGTH = 64
 UNKNOWN_TOKEN_LIMIT = "30 per minute"  # noqa: S105 - a rate, not a secret
 
 
-# Guessing tokens is limited per address: every request here first tests the address's count of
-# unknown tokens, and only an unknown token adds to it. This is Flask-Limiter's storage and
+# Guessing tokens is limited per address: only an unknown token is tested against the address's
+# count of unknown tokens and adds to it; a valid token is answered whatever the count. The
+# count lives in the limiter's store, shared by every worker (Redis, or the SQLite file of
+# saas.ratelimit_store in the embedded default). This is Flask-Limiter's storage and
 # strategy used directly rather than its decorator, which costs a respondent more than the rest
 # of opening the page (the respondent's pages are exempt from its per-request checks below).
 UNKNOWN_TOKEN_RATE = parse_rate(UNKNOWN_TOKEN_LIMIT)
@@ -103,8 +105,16 @@ def _private(response: FlaskResponse) -> FlaskResponse:
 
 def find(token: str) -> Found | None:
     """The invitation (or preview) a token opens, with its round and tenant (one query); sets
-    the tenant for the rest of the request. An address guessing tokens is refused first."""
-    _check_guessing()
+    the tenant for the rest of the request. A valid token is always answered, however many
+    unknown ones its address tried (an office shares one address); an unknown one from an
+    address past the limit is refused (429) and the others counted (:func:`_not_found`)."""
+    found = _look_up(token)
+    if found is None:
+        _check_guessing()
+    return found
+
+
+def _look_up(token: str) -> Found | None:
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     preview_round = preview_round_id(token)
