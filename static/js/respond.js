@@ -96,6 +96,10 @@
   }
 
   form.classList.add("one-by-one");
+  var stepCount = document.querySelector(".step-count");
+  if (stepCount) { stepCount.hidden = true; }  // "Question 3 of 16" says where one is
+  var send = actions.querySelector(".send");
+  if (form.getAttribute("data-last-step") !== "1") { send.textContent = next.textContent; }
   progress.hidden = false;
   nav.hidden = false;
   if (skipRest) { skipRest.hidden = true; }

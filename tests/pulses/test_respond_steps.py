@@ -34,7 +34,9 @@ def _post(client, token: str, html: str, answers: dict[str, str], **extra: str):
 
 def _quarterly(name: str = "Steps Co"):
     tenant = make_tenant(name)
-    made = employee_round(tenant, [(f"ana@{tenant.slug}.test", "en"), (f"bo@{tenant.slug}.test", "en")])
+    made = employee_round(
+        tenant, [(f"ana@{tenant.slug}.test", "en"), (f"bo@{tenant.slug}.test", "en")]
+    )
     with tenant_context(tenant.id):
         round_ = db.session.get(Round, made.round_id)
         assert round_.include_purpose_map
@@ -61,9 +63,7 @@ def test_a_quarterly_round_in_steps_with_a_skip_records_once_and_skipped_items_c
     first = client.get(f"/r/{token}").get_data(as_text=True)
     on_first = [i for i in survey.items if i.name in _shown(first)]
     dimension = survey.scoring[on_first[0].question_id][0]
-    skipped = {
-        i.name for i in survey.items if survey.scoring[i.question_id][0] == dimension
-    }
+    skipped = {i.name for i in survey.items if survey.scoring[i.question_id][0] == dimension}
     answers.update({name: "skip" for name in skipped})
     pages = [first]
     left_blank: set[str] = set()
@@ -98,7 +98,7 @@ def test_a_quarterly_round_in_steps_with_a_skip_records_once_and_skipped_items_c
 
 
 def test_a_blank_question_asks_for_an_answer_or_prefer_not_to_say(client, ctx):
-    tenant, made, survey = _quarterly()
+    tenant, made, _survey = _quarterly()
     token = made.tokens[f"ana@{tenant.slug}.test"]
     first = client.get(f"/r/{token}").get_data(as_text=True)
     page = _post(client, token, first, {})
@@ -108,7 +108,7 @@ def test_a_blank_question_asks_for_an_answer_or_prefer_not_to_say(client, ctx):
 
 
 def test_earlier_answers_cannot_be_altered_or_moved_to_another_link(client, ctx):
-    tenant, made, survey = _quarterly()
+    tenant, made, _survey = _quarterly()
     ana = made.tokens[f"ana@{tenant.slug}.test"]
     bo = made.tokens[f"bo@{tenant.slug}.test"]
     answers = full_answers(made.round_id, tenant.id)
