@@ -67,6 +67,22 @@ def import_job(import_id: int) -> str:
     )
 
 
+@bp.route("/t/<slug>/people/imports/<int:import_id>/deactivate")
+@roles(*MANAGERS)
+def confirm_deactivation(import_id: int) -> str | Response:
+    """The separate step that deactivates the people missing from the file: a page that names
+    how many, and a button that says it again."""
+    job = get_or_404(ImportJob, import_id)
+    if job.status != "ready" or not job.deactivate_rows:
+        return redirect(url_for("people.import_job", import_id=import_id))
+    return render_template(
+        "people/import_deactivate.html",
+        job=job,
+        form=forms.ConfirmImportForm(),
+        seat_problem=jobs.seat_problems(job)[1],
+    )
+
+
 @bp.route("/t/<slug>/people/imports/<int:import_id>/commit", methods=["POST"])
 @roles(*MANAGERS)
 def commit_import(import_id: int) -> Response:
@@ -78,6 +94,7 @@ def commit_import(import_id: int) -> Response:
             job,
             skip_invalid=form.skip_invalid.data,
             deactivate_missing=form.deactivate_missing.data,
+            deactivate_count=form.deactivate_count.data,
         )
     except service.PeopleError as exc:
         db.session.rollback()

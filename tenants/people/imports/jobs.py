@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from saas.db import require_tenant_id, utcnow
 from saas.extensions import db
 from saas.tenancy.models import Tenant
-from tenants.people.imports.csvfile import CsvSource, ImportFileError, open_csv
+from tenants.people.imports.csvfile import CsvSource, ImportFileError, check_kind, open_csv
 from tenants.people.imports.pipeline import ProgressFn, Staged, apply_staged, stage_source
 from tenants.people.models import ImportJob
 from tenants.people.service import PeopleError, SeatLimitExceeded
@@ -79,6 +79,11 @@ def create_job(kind: str, upload: BinaryIO, filename: str, actor: Any = None) ->
     if size == 0:
         path.unlink(missing_ok=True)
         raise PeopleError(_("The file is empty."))
+    try:
+        check_kind(path, kind)  # the header only: a customers file is not read as employees
+    except ImportFileError:  # only WrongKindError leaves check_kind
+        path.unlink(missing_ok=True)
+        raise
     job = ImportJob(
         kind=kind,
         filename=re.split(r"[\\/]", filename or "")[-1][:255] or "upload.csv",
@@ -174,8 +179,23 @@ def seat_problems(job: ImportJob) -> tuple[str | None, str | None]:
     return keep, deactivate
 
 
-def confirm_job(job: ImportJob, *, skip_invalid: bool, deactivate_missing: bool) -> None:
-    """The admin's go-ahead, checked here; the view then queues the commit."""
+def confirm_job(
+    job: ImportJob,
+    *,
+    skip_invalid: bool,
+    deactivate_missing: bool,
+    deactivate_count: int | None = None,
+) -> None:
+    """The admin's go-ahead, checked here; the view then queues the commit. Deactivating the
+    people missing from the file is its own step: it needs the count its confirmation page
+    named (``deactivate_count``), so it cannot ride along with a plain import."""
+    if deactivate_missing and deactivate_count != job.deactivate_rows:
+        raise PeopleError(
+            _(
+                "Deactivating the people who are not in this file needs its own confirmation, "
+                "which names how many: nothing was imported."
+            )
+        )
     if job.status != "ready":
         raise PeopleError(_("This import is not waiting for a confirmation."))
     if job.valid_rows == 0:
