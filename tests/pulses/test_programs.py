@@ -208,6 +208,14 @@ def test_start_pause_and_launch_a_round_now_from_the_pages(client, ctx):
     assert "Paused" in listing
     response = client.post(base + "/start", follow_redirects=True)
     assert "Started. The first pulse goes out" in response.get_data(as_text=True)
+    add_employee(tenant, "bo@example.test", start_date=date(2024, 1, 1))
+    page = client.get(base).get_data(as_text=True)
+    assert f'href="{base}/launch"' in page and f'action="{base}/launch"' not in page
+    confirm = client.get(base + "/launch").get_data(as_text=True)
+    assert "This emails 2 people now." in confirm and "Yes, email 2 people now" in confirm
+    db.session.expire_all()
+    with tenant_context(tenant.id):  # asking sent nothing
+        assert db.session.scalar(select(Round).where(Round.program_id == program.id)) is None
     response = client.post(base + "/launch", follow_redirects=True)
     assert response.status_code == 200
     db.session.expire_all()
@@ -215,7 +223,7 @@ def test_start_pause_and_launch_a_round_now_from_the_pages(client, ctx):
         round_ = db.session.scalar(select(Round).where(Round.program_id == program.id))
         assert round_ is not None and round_.status == "open"
         invited = db.session.scalars(select(Invitation.email)).all()
-        assert invited == ["ana@example.test"]
+        assert sorted(invited) == ["ana@example.test", "bo@example.test"]
     again = client.post(base + "/launch", follow_redirects=True).get_data(as_text=True)
     assert "is still open: close it before launching another" in again
     client.post(base + "/pause")

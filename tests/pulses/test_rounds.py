@@ -87,7 +87,16 @@ def test_an_admin_closes_early_and_writes_the_change_note(client, ctx):
         f"/t/{tenant.slug}/rounds/{made.round_id}/note", data={"change_note": "x" * 3000}
     )
     assert too_long.status_code == 400
-    closed = client.post(f"/t/{tenant.slug}/rounds/{made.round_id}/close")
+    close = f"/t/{tenant.slug}/rounds/{made.round_id}/close"
+    detail = client.get(f"/t/{tenant.slug}/rounds/{made.round_id}").get_data(as_text=True)
+    assert f'href="{close}"' in detail and f'action="{close}"' not in detail
+    confirm = client.get(close).get_data(as_text=True)
+    assert f"{len(PEOPLE)} people have not answered yet" in confirm
+    assert f"Yes, close it for the {len(PEOPLE)} people who have not answered" in confirm
+    db.session.expire_all()
+    with tenant_context(tenant.id):
+        assert db.session.get(Round, made.round_id).status == "open"  # asking closed nothing
+    closed = client.post(close)
     assert closed.status_code == 302
     db.session.expire_all()
     with tenant_context(tenant.id):
