@@ -114,7 +114,7 @@ def members() -> Response | str:
             form.role.errors.append(_("Only an owner can invite another owner."))
         else:
             try:
-                _invite, token = auth_service.invite_member(
+                invite, token, replaced = auth_service.invite_member(
                     tenant, form.email.data, form.role.data, current_user
                 )
             except auth_service.AccountError as exc:
@@ -122,9 +122,12 @@ def members() -> Response | str:
             else:
                 db.session.commit()
                 auth_service.send_member_invite(
-                    tenant, current_user, form.email.data, form.role.data, token
+                    tenant, current_user, invite.email, form.role.data, token
                 )
-                flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+                sent = _("Invitation sent to %(email)s.", email=invite.email)
+                if replaced:
+                    sent += " " + _("It replaces the earlier invitation: only the new link works.")
+                flash(sent, "success")
                 return redirect(url_for("tenancy.members"))
     role_form = auth_forms.ChangeRoleForm()
     role_form.team_id.choices = _team_choices()
