@@ -21,7 +21,13 @@ NAVIGATION: list[tuple[str, Any, frozenset[str], tuple[str, ...]]] = [
         "tenancy.settings",
         _l("Settings"),
         MANAGERS,
-        ("tenancy.settings", "tenancy.upload_logo", "api_keys.", "tenancy.audit_log"),
+        (
+            "tenancy.settings",
+            "tenancy.upload_logo",
+            "tenancy.remove_logo",
+            "api_keys.",
+            "tenancy.audit_log",
+        ),
     ),
 ]
 

@@ -69,6 +69,18 @@ def upload_logo() -> Response | str:
     ), 400
 
 
+@bp.route("/t/<slug>/settings/logo/remove", methods=["POST"])
+@roles("owner", "admin")
+def remove_logo() -> Response:
+    auth_forms.EmptyForm().validate_on_submit() or abort(400)
+    tenant = current_tenant()
+    if tenant.logo:
+        service.remove_logo(tenant, current_user)
+        db.session.commit()
+        flash(_("Logo removed: your company's name shows in its place."), "success")
+    return redirect(url_for("tenancy.settings"))
+
+
 def _public_tenant(slug: str) -> Tenant:
     tenant = service.tenant_by_slug(slug)
     if tenant is None:

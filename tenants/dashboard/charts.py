@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 from markupsafe import Markup
 
 from tenants import charts
@@ -44,7 +44,7 @@ def words() -> Words:
         period=_("Period"),
         dimension=_("Dimension"),
         score=_("Score"),
-        change=_("Change"),
+        change=pgettext("a column: how much a score moved", "Change"),
         team=_("Team"),
         segment=_("Segment"),
         felt_value=_("Felt value"),
@@ -184,11 +184,14 @@ def _segment(group: GroupFigures) -> Segment:
     return Segment(group.name, figure.score, group.respondents, lower, upper)
 
 
-def segments(groups: tuple[GroupFigures, ...], w: Words, *, title: str, chart_id: str) -> Chart:
-    """Felt value of customer groups. A group hidden to protect another (it needs no more
-    answers) says so instead of "not enough answers"."""
+def segments(
+    groups: tuple[GroupFigures, ...], w: Words, *, title: str, chart_id: str, column: str
+) -> Chart:
+    """Felt value of customer groups, their column headed ``column`` (segment, process or
+    serving team). A group hidden to protect another (it needs no more answers) says so
+    instead of "not enough answers"."""
     items = [_segment(g) for g in groups]
-    w = replace(w, not_enough=_("hidden to protect a smaller group"))
+    w = replace(w, not_enough=_("hidden to protect a smaller group"), segment=column)
     return Chart(
         charts.segment_bars(items, words=w, title=title, chart_id=chart_id),
         charts.segment_table(items, words=w, title=title),
@@ -199,23 +202,26 @@ def customer_charts(dashboard: Dashboard, w: Words) -> list[tuple[str, Chart]]:
     """Felt value by segment, by process and by serving team, where there are any, each with
     its heading."""
     found = []
-    for groups, heading, title, chart_id in (
-        (dashboard.segments, _("By segment"), w.segments_title, "dash-segments"),
+    for groups, heading, title, chart_id, column in (
+        (dashboard.segments, _("By segment"), w.segments_title, "dash-segments", w.segment),
         (
             dashboard.processes,
             _("By process"),
             _("Customer felt value by process"),
             "dash-processes",
+            _("Process"),
         ),
         (
             dashboard.serving_teams,
             _("By the team that serves them"),
             _("Customer felt value by serving team"),
             "dash-serving",
+            _("Serving team"),
         ),
     ):
         if groups:
-            found.append((heading, segments(groups, w, title=title, chart_id=chart_id)))
+            chart = segments(groups, w, title=title, chart_id=chart_id, column=column)
+            found.append((heading, chart))
     return found
 
 
