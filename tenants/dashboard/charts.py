@@ -5,6 +5,8 @@ for hidden groups. Only released figures go in; a hidden group carries no number
 
 from __future__ import annotations
 
+import itertools
+
 from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
@@ -33,14 +35,16 @@ def words() -> Words:
     return Words(
         index=_("Outcome Culture Index"),
         hidden=_("hidden"),
+        heat_low=_("concern"),
+        heat_high=_("strong"),
         not_enough=_("not enough answers"),
         needs_more=_("not enough answers (needs {k} more)"),
         up=_("up"),
         down=_("down"),
         no_clear_change=_("no clear change"),
         ci=_("95% CI"),
-        ci_band=_("Shaded band: 95% confidence interval"),
-        whisker=_("Whiskers: 95% confidence interval"),
+        ci_band=_("The shaded band shows where the true score likely lies"),
+        whisker=_("The line across each bar shows where the true score likely lies"),
         period=_("Period"),
         dimension=_("Dimension"),
         score=_("Score"),
@@ -65,7 +69,8 @@ def words() -> Words:
         bars_desc=_("Bar chart on a 0 to 100 scale."),
         heatmap_desc=_(
             "Heat map of {rows} teams by {columns} dimensions on a 0 to 100 scale; "
-            "darker cells score higher. {hidden} cells hidden."
+            "orange cells are below 50 (a concern), purple cells 60 or more (good). "
+            "{hidden} cells hidden."
         ),
     )
 
@@ -158,11 +163,32 @@ def dimensions(dashboard: Dashboard, locale: str, w: Words) -> Chart:
     )
 
 
+HEADCOUNT_BANDS = (10, 20, 50, 100, 250)
+
+
+def headcount_band(invited: int) -> str:
+    """How many people a team invited, as a band ("20–49"): enough to weigh a score, and
+    shown only for teams whose figures are shown."""
+    if invited < HEADCOUNT_BANDS[0]:
+        return f"<{HEADCOUNT_BANDS[0]}"
+    for low, high in itertools.pairwise(HEADCOUNT_BANDS):
+        if invited < high:
+            return f"{low}–{high - 1}"
+    return f"{HEADCOUNT_BANDS[-1]}+"
+
+
 def heatmap(dashboard: Dashboard, locale: str, w: Words) -> Chart | None:
     if not dashboard.teams:
         return None
     base = min(t.depth for t in dashboard.teams)
-    rows = [HeatRow(t.name, t.depth - base, t.key) for t in dashboard.teams]
+    rows = [
+        HeatRow(
+            f"{t.name} · {headcount_band(t.invited)}" if t.released else t.name,
+            t.depth - base,
+            t.key,
+        )
+        for t in dashboard.teams
+    ]
     columns = [HeatColumn(d.label(locale), d.key) for d in EMPLOYEE_DIMENSIONS]
     cells: dict[tuple[str, str], float | None] = {}
     for team in dashboard.teams:
