@@ -6,7 +6,6 @@ for hidden groups. Only released figures go in; a hidden group carries no number
 from __future__ import annotations
 
 import itertools
-
 from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
