@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -195,3 +197,19 @@ def test_a_launched_round_has_one_token_per_person_and_a_complete_form(ctx):
     now = utcnow()
     customers = customer_round(make_tenant("Client Co"), 2, now=now + timedelta(seconds=1))
     assert len(customers.tokens) == 2
+
+
+def test_times_are_on_the_companys_clock_and_say_so(client, ctx):
+    tenant = make_tenant("Madrid Co", timezone="Europe/Madrid")
+    admin = make_user(tenant, "admin")
+    made = employee_round(tenant, PEOPLE)
+    login(client, admin)
+    with tenant_context(tenant.id):
+        closes = db.session.get(Round, made.round_id).closes_at
+    local = closes.astimezone(ZoneInfo("Europe/Madrid"))
+    html = client.get(f"/t/{tenant.slug}/rounds/{made.round_id}").get_data(as_text=True)
+    shown = re.search(r"<dt>Closes</dt><dd>([^<]+)</dd>", html)
+    assert shown, "no closing time"
+    assert shown[1].endswith("(Madrid time)"), shown[1]
+    assert local.strftime("%-I:%M") in shown[1]  # the Madrid wall clock, not UTC
+    assert local.utcoffset() and closes.strftime("%-I:%M") not in shown[1]
