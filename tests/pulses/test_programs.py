@@ -158,6 +158,11 @@ def test_bad_settings_re_render_the_form_with_messages(client, ctx):
     assert "Two reminders on the same day" in text
     response = client.post(page, data=_form(send_time="", questions_per_round="0"))
     assert response.status_code == 400
+    assert "Say at what time, like 09:00." in response.get_data(as_text=True)
+    # A wrong time says what is wrong, once, and not that the field is empty.
+    text = client.post(page, data=_form(send_time="25:99")).get_data(as_text=True)
+    assert text.count("“25:99” is not a time: use hours 00–23 and minutes 00–59") == 1
+    assert "This field is required" not in text
     response = client.post(page, data=_form(open_days="5", reminder_1="6"))
     assert "The round closes after 5 days: remind before that." in response.get_data(as_text=True)
     db.session.expire_all()

@@ -23,6 +23,22 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tenants.pulses.programs import timing
+
+
+class ClearTimeField(TimeField):
+    """A time whose wrong value ("25:99") says what is wrong, not "This field is required"."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            value = valuelist[0] if valuelist else ""
+            raise ValueError(
+                _l("“%(value)s” is not a time: use hours 00–23 and minutes 00–59, like 09:00.")
+                % {"value": value}
+            ) from exc
+
+
 from tenants.pulses.programs.service import (
     CUSTOMER_MAX_OPEN_DAYS,
     MAX_COOLDOWN_DAYS,
@@ -100,7 +116,9 @@ class EmployeeProgramForm(_Reminders, FlaskForm):
     weekday = SelectField(
         _l("On"), coerce=int, choices=[(i, label) for i, label in enumerate(WEEKDAY_LABELS)]
     )
-    send_time = TimeField(_l("At (local time)"), validators=[DataRequired()])
+    send_time = ClearTimeField(
+        _l("At (local time)"), validators=[InputRequired(_l("Say at what time, like 09:00."))]
+    )
     open_days = IntegerField(_l("Days open"), validators=[Optional(), NumberRange(min=1, max=89)])
     questions_per_round = IntegerField(
         _l("Questions per round"),
