@@ -23,6 +23,14 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tenants.pulses.programs import timing
+from tenants.pulses.programs.service import (
+    CUSTOMER_MAX_OPEN_DAYS,
+    MAX_COOLDOWN_DAYS,
+    MAX_DELAY_DAYS,
+    MAX_GRACE_DAYS,
+    MAX_OPEN_DAYS,
+    MAX_QUESTIONS_PER_ROUND,
+)
 
 
 class ClearTimeField(TimeField):
@@ -38,15 +46,6 @@ class ClearTimeField(TimeField):
                 % {"value": value}
             ) from exc
 
-
-from tenants.pulses.programs.service import (
-    CUSTOMER_MAX_OPEN_DAYS,
-    MAX_COOLDOWN_DAYS,
-    MAX_DELAY_DAYS,
-    MAX_GRACE_DAYS,
-    MAX_OPEN_DAYS,
-    MAX_QUESTIONS_PER_ROUND,
-)
 
 CADENCE_LABELS: dict[str, Any] = {
     "weekly": _l("Every week"),
