@@ -163,6 +163,9 @@ def test_bad_settings_re_render_the_form_with_messages(client, ctx):
     text = client.post(page, data=_form(send_time="25:99")).get_data(as_text=True)
     assert text.count("“25:99” is not a time: use hours 00–23 and minutes 00–59") == 1
     assert "This field is required" not in text
+    # One limit on a field, not two that disagree ("at most 6" and "at most 89").
+    text = client.post(page, data=_form(cadence="weekly", open_days="120")).get_data(as_text=True)
+    assert "at most 6 days for this cadence" in text and "between 1 and 89" not in text
     response = client.post(page, data=_form(open_days="5", reminder_1="6"))
     assert "The round closes after 5 days: remind before that." in response.get_data(as_text=True)
     db.session.expire_all()

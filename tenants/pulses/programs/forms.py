@@ -118,7 +118,8 @@ class EmployeeProgramForm(_Reminders, FlaskForm):
     send_time = ClearTimeField(
         _l("At (local time)"), validators=[InputRequired(_l("Say at what time, like 09:00."))]
     )
-    open_days = IntegerField(_l("Days open"), validators=[Optional(), NumberRange(min=1, max=89)])
+    # One limit speaks for the top: the cadence's (validate below), not a second, wider one.
+    open_days = IntegerField(_l("Days open"), validators=[Optional(), NumberRange(min=1)])
     questions_per_round = IntegerField(
         _l("Questions per round"),
         validators=[DataRequired(), NumberRange(min=1, max=MAX_QUESTIONS_PER_ROUND)],
