@@ -137,6 +137,8 @@ def test_a_new_company_reaches_its_first_result_on_a_phone(
     _check(page, "import-preview")
     page.get_by_role("button", name=f"Import {PEOPLE} employees").click()
     page.get_by_text("Import finished.").wait_for(timeout=20_000)
+    assert page.get_by_role("button", name="Undo this import").is_visible()
+    _check(page, "import-done")
 
     # Launch a round: a confirmation names how many people it emails.
     page.get_by_role("link", name="Pulses", exact=True).click()

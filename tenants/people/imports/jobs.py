@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,6 +19,7 @@ from sqlalchemy import select, update
 from saas.db import require_tenant_id, utcnow
 from saas.extensions import db
 from saas.tenancy.models import Tenant
+from tenants.people.aggregates import undo
 from tenants.people.imports.csvfile import CsvSource, ImportFileError, check_kind, open_csv
 from tenants.people.imports.pipeline import ProgressFn, Staged, apply_staged, stage_source
 from tenants.people.models import ImportJob
@@ -253,6 +255,7 @@ def run_commit(job_id: int) -> None:
                     before=job.invalid_rows,
                 )
             )
+        before = undo.snapshot(job.tenant_id, job.kind, job.deactivate_missing)
         applied = apply_staged(staged, deactivate_missing=job.deactivate_missing)
         job.status = "done"
         job.created_count = applied.created
@@ -263,6 +266,7 @@ def run_commit(job_id: int) -> None:
         job.teams_created = applied.teams_created
         job.problems = staged.problems
         job.finished_at = utcnow()
+        _undo_file(job).write_text(json.dumps(before))
         db.session.commit()  # the people and the job's outcome together
     except PeopleError as exc:
         _fail(job_id, str(exc))
@@ -272,6 +276,32 @@ def run_commit(job_id: int) -> None:
         _fail(job_id, _("The import failed and nothing was changed. Try again later."))
         return
     _cleanup(job)
+
+
+UNDO_FOR = timedelta(days=1)
+
+
+def _undo_file(job: ImportJob) -> Path:
+    return imports_folder(job.tenant_id) / f"{job.stored_name}.undo.json"
+
+
+def undo_until(job: ImportJob) -> datetime | None:
+    """Until when the import can be undone (a day after it finished), or None."""
+    if job.status != "done" or job.finished_at is None or not _undo_file(job).exists():
+        return None
+    until = job.finished_at + UNDO_FOR
+    return until if utcnow() < until else None
+
+
+def undo_job(job: ImportJob) -> dict[str, int]:
+    """Put the people back as they were before the import (within a day of it)."""
+    if undo_until(job) is None:
+        raise PeopleError(_("This import can no longer be undone: undoing is possible for a day."))
+    data = json.loads(_undo_file(job).read_text())
+    _move(job, ("done",), "undone")
+    done = undo.restore(job.tenant_id, data, utcnow())
+    _undo_file(job).unlink(missing_ok=True)
+    return done
 
 
 def discard_job(job: ImportJob) -> None:
