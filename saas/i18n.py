@@ -7,8 +7,9 @@ from functools import cache
 from typing import Any
 
 from babel import Locale
+from babel.dates import get_timezone, get_timezone_location
 from flask import Flask, g, request, session
-from flask_babel import get_babel, get_locale
+from flask_babel import get_babel, get_locale, gettext
 from flask_login import current_user
 
 from saas.tenancy.resolve import entered_tenant
@@ -55,6 +56,26 @@ def select_locale() -> str:
     return request.accept_languages.best_match(locales) or locales[0]
 
 
+def select_timezone() -> str:
+    """Times on a tenant's pages are on the company's clock (its settings' time zone)."""
+    tenant = entered_tenant()
+    return tenant.timezone if tenant is not None and tenant.timezone else "UTC"
+
+
+def timezone_label(zone: str | None = None) -> str:
+    """How a time's zone is named beside it: "Madrid time", "UTC"."""
+    zone = zone or select_timezone()
+    if zone in ("UTC", "Etc/UTC"):
+        return "UTC"
+    try:
+        city = get_timezone_location(
+            get_timezone(zone), locale=str(get_locale() or "en"), return_city=True
+        )
+    except LookupError:
+        return zone
+    return gettext("%(city)s time", city=city)
+
+
 def _language_switches() -> dict[str, Any]:
     """The footer's switch: a button for each language but the page's own."""
     here = str(get_locale() or available_locales()[0])
@@ -64,5 +85,5 @@ def _language_switches() -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     from saas.extensions import babel
 
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.context_processor(_language_switches)

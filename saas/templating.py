@@ -8,6 +8,8 @@ from flask import Flask, g, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
+from saas.i18n import timezone_label
+
 MEMBERS = frozenset({"owner", "admin", "executive", "team_lead"})
 MANAGERS = frozenset({"owner", "admin"})
 # (endpoint, label, roles, the endpoint prefixes that belong to the section): the tenant
@@ -21,7 +23,13 @@ NAVIGATION: list[tuple[str, Any, frozenset[str], tuple[str, ...]]] = [
         "tenancy.settings",
         _l("Settings"),
         MANAGERS,
-        ("tenancy.settings", "tenancy.upload_logo", "api_keys.", "tenancy.audit_log"),
+        (
+            "tenancy.settings",
+            "tenancy.upload_logo",
+            "tenancy.remove_logo",
+            "api_keys.",
+            "tenancy.audit_log",
+        ),
     ),
 ]
 
@@ -58,6 +66,7 @@ def init_app(app: Flask) -> None:
     from saas.auth.forms import ROLE_LABELS
 
     app.jinja_env.filters["role_label"] = lambda role: ROLE_LABELS.get(role, role)
+    # Every time on the company's clock, its zone named: "3 Dec 2026, 10:00 (Madrid time)".
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else "—"
+        f"{format_datetime(value, fmt)} ({timezone_label()})" if value else "—"
     )

@@ -8,7 +8,7 @@ import time_machine
 from sqlalchemy import select
 
 from saas.audit import AuditEvent
-from saas.auth.models import Membership, User
+from saas.auth.models import MemberInvite, Membership, User
 from saas.db import tenant_context, utcnow
 from saas.extensions import db
 from tests.factories import PASSWORD, link_in, login, make_tenant, make_user
@@ -136,6 +136,20 @@ def test_inviting_a_colleague_who_joins_with_a_role(client, app, ctx, outbox):
     client.post(
         "/t/invite-co/members", data={"email": "eve@invite.test", "role": "executive", "team_id": 0}
     )
+    first_link = link_in(outbox.last_to("eve@invite.test"), "/invites/")
+    # Inviting the same address again merges: one pending invitation, the newest link.
+    again = client.post(
+        "/t/invite-co/members",
+        data={"email": "Eve@Invite.test", "role": "executive", "team_id": 0},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "It replaces the earlier invitation" in again
+    assert app.test_client().get(first_link).status_code == 404
+    with tenant_context(tenant.id):
+        pending = db.session.scalars(
+            select(MemberInvite).where(MemberInvite.revoked_at.is_(None))
+        ).all()
+    assert [i.email for i in pending] == ["eve@invite.test"]
     mail = outbox.last_to("eve@invite.test")
     assert "Invite Co" in mail["Subject"]
     newcomer = app.test_client()

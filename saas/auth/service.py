@@ -179,7 +179,11 @@ def revoke_invite(invite: MemberInvite) -> None:
 
 def invite_member(
     tenant: Tenant, email: str, role: str, invited_by: User, team_id: int | None = None
-) -> tuple[MemberInvite, str]:
+) -> tuple[MemberInvite, str, int]:
+    """Invite ``email`` with ``role`` (and a team lead's ``team_id``). Inviting an address that
+    already has a pending invitation merges them: the earlier ones are withdrawn, so one link (the
+    new one, with this role and a fresh expiry) works. Returns the invite, its token and how many
+    earlier ones it replaced."""
     if role not in ROLES:
         raise AccountError("Unknown role.")
     if role == "team_lead" and team_id is None:
@@ -190,6 +194,9 @@ def invite_member(
     )
     if existing is not None:
         raise AccountError(f"{email} is already a member of {tenant.name}.")
+    earlier = [i for i in open_invites() if normalise_email(i.email) == email]
+    for old in earlier:
+        revoke_invite(old)
     token = new_secret(24)
     invite = MemberInvite(
         email=email,
@@ -201,7 +208,7 @@ def invite_member(
     )
     db.session.add(invite)
     audit.record("member_invited", actor=invited_by, email=email, role=role)
-    return invite, token
+    return invite, token, len(earlier)
 
 
 def send_member_invite(tenant: Tenant, inviter: User, email: str, role: str, token: str) -> None:

@@ -103,6 +103,13 @@ def replace_logo(tenant: Tenant, data: bytes, actor: object) -> None:
     audit.record("settings_changed", actor=actor, field="logo")
 
 
+def remove_logo(tenant: Tenant, actor: object) -> None:
+    """Go back to the company's name in place of a logo (a new version: caches let go)."""
+    tenant.logo, tenant.logo_mime = None, None
+    tenant.logo_version += 1
+    audit.record("settings_changed", actor=actor, field="logo_removed")
+
+
 def reencode_logo(data: bytes) -> tuple[bytes, str]:
     """Accept PNG or JPEG only, and re-encode it so no crafted payload is ever served back."""
     if len(data) > MAX_LOGO_BYTES:

@@ -69,6 +69,18 @@ def upload_logo() -> Response | str:
     ), 400
 
 
+@bp.route("/t/<slug>/settings/logo/remove", methods=["POST"])
+@roles("owner", "admin")
+def remove_logo() -> Response:
+    auth_forms.EmptyForm().validate_on_submit() or abort(400)
+    tenant = current_tenant()
+    if tenant.logo:
+        service.remove_logo(tenant, current_user)
+        db.session.commit()
+        flash(_("Logo removed: your company's name shows in its place."), "success")
+    return redirect(url_for("tenancy.settings"))
+
+
 def _public_tenant(slug: str) -> Tenant:
     tenant = service.tenant_by_slug(slug)
     if tenant is None:
@@ -116,7 +128,7 @@ def members() -> Response | str:
             form.team_id.errors.append(_("Choose the team this team lead may see."))
         else:
             try:
-                _invite, token = auth_service.invite_member(
+                invite, token, replaced = auth_service.invite_member(
                     tenant, form.email.data, form.role.data, current_user, form.team_id.data or None
                 )
             except auth_service.AccountError as exc:
@@ -124,9 +136,12 @@ def members() -> Response | str:
             else:
                 db.session.commit()
                 auth_service.send_member_invite(
-                    tenant, current_user, form.email.data, form.role.data, token
+                    tenant, current_user, invite.email, form.role.data, token
                 )
-                flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+                sent = _("Invitation sent to %(email)s.", email=invite.email)
+                if replaced:
+                    sent += " " + _("It replaces the earlier invitation: only the new link works.")
+                flash(sent, "success")
                 return redirect(url_for("tenancy.members"))
     role_form = auth_forms.ChangeRoleForm()
     role_form.team_id.choices = _team_choices()

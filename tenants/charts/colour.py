@@ -3,7 +3,8 @@
 Every hue here is backed by a second encoding (dash pattern, marker shape, text), so the
 charts stay readable in grayscale print and for colour-blind readers. The series hues are
 Okabe–Ito, darkened where needed to reach 3:1 against white (WCAG 1.4.11 for graphics).
-The heat-map ramp is viridis, light to dark, so its lightness order survives grayscale.
+The heat-map scale diverges (ColorBrewer PuOr, colour-blind safe): orange below 50 reads as a
+concern, purple from 60 as good, light in the middle; every cell also prints its score.
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ SERIES_STYLES: tuple[tuple[str, str, str], ...] = (
     ("#5a5aa8", "1 3", "plus"),
 )
 
-# Heat-map ramp, low to high score. Five steps of viridis, reversed (light → dark).
-RAMP: tuple[str, ...] = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
+# Heat-map scale, low to high score: dark orange (a concern) through light to dark purple
+# (good). RAMP_FROM[i] is the lowest printed score of step i.
+RAMP: tuple[str, ...] = ("#b35806", "#f1a340", "#fee0b6", "#d8daeb", "#998ec3", "#542788")
+RAMP_FROM: tuple[int, ...] = (0, 40, 50, 60, 70, 80)
 
 
 def _channel(c: int) -> float:

@@ -76,14 +76,16 @@ class Words:
 
     index: str = "Outcome Culture Index"
     hidden: str = "hidden"
+    heat_low: str = "concern"  # the heat map's lowest step
+    heat_high: str = "strong"  # and its highest
     not_enough: str = "not enough answers"
     needs_more: str = "not enough answers (needs {k} more)"
     up: str = "up"
     down: str = "down"
     no_clear_change: str = "no clear change"
     ci: str = "95% CI"
-    ci_band: str = "Shaded band: 95% confidence interval"
-    whisker: str = "Whiskers: 95% confidence interval"
+    ci_band: str = "The shaded band shows where the true score likely lies"
+    whisker: str = "The line across each bar shows where the true score likely lies"
     period: str = "Period"
     dimension: str = "Dimension"
     score: str = "Score"
@@ -108,7 +110,8 @@ class Words:
     bars_desc: str = "Bar chart on a 0 to 100 scale."
     heatmap_desc: str = (
         "Heat map of {rows} teams by {columns} dimensions on a 0 to 100 scale; "
-        "darker cells score higher. {hidden} cells hidden."
+        "orange cells are below 50 (a concern), purple cells 60 or more (good). "
+        "{hidden} cells hidden."
     )
     path_separator: str = " › "
 

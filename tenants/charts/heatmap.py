@@ -19,17 +19,14 @@ from .draw import clamp, el, frame, num, text, truncate, wrap2
 
 
 def ramp_step(v: float) -> int:
-    """The ramp step of a score, from the printed (rounded) value so colour and text agree."""
-    width = 100 / len(C.RAMP)
-    return min(len(C.RAMP) - 1, int(clamp(float(fmt(v))) // width))
+    """The scale step of a score, from the printed (rounded) value so colour and text agree."""
+    printed = clamp(float(fmt(v)))
+    return max(i for i, low in enumerate(C.RAMP_FROM) if printed >= low)
 
 
 def ramp_labels() -> list[str]:
-    width = 100 // len(C.RAMP)
-    return [
-        f"{i * width}–{100 if i == len(C.RAMP) - 1 else (i + 1) * width - 1}"
-        for i in range(len(C.RAMP))
-    ]
+    ends = [*C.RAMP_FROM[1:], 101]
+    return [f"{low}–{end - 1}" for low, end in zip(C.RAMP_FROM, ends, strict=True)]
 
 
 def heatmap(
@@ -54,7 +51,6 @@ def heatmap(
     m = max(1, len(data.columns))
     col_w = (L.WIDTH - L.HEAT_LABEL_W - L.PAD) / m
     grid_bottom = L.HEAT_HEADER + len(data.rows) * L.HEAT_ROW
-    height = grid_bottom + L.HEAT_LEGEND
     hatch_id = f"{cid}-hatch"
     h = L.HATCH
     defs = el(
@@ -77,9 +73,10 @@ def heatmap(
     body: list[str] = []
     for c, col in enumerate(data.columns):
         lines = wrap2(col.label, col_w - 6, L.SMALL)
-        y0 = L.HEAT_HEADER - 8 - 13 * (len(lines) - 1)
+        y0 = L.HEAT_HEADER - 8 - (L.SMALL + 2) * (len(lines) - 1)
         for k, line in enumerate(lines):
-            body.append(text(cx(c) + col_w / 2, y0 + 13 * k, line, anchor="middle", size=L.SMALL))
+            y = y0 + (L.SMALL + 2) * k
+            body.append(text(cx(c) + col_w / 2, y, line, anchor="middle", size=L.SMALL))
     hidden = 0
     for r, row in enumerate(data.rows):
         top = L.HEAT_HEADER + r * L.HEAT_ROW
@@ -109,14 +106,20 @@ def heatmap(
                 )
         body.append(el("g", {"class": "op-chart__row"}, *g))
 
-    ly = grid_bottom + 14
-    lx = float(L.PAD)
-    legend = [*zip(C.RAMP, ramp_labels(), strict=True), (f"url(#{hatch_id})", words.hidden)]
-    for fill, label in legend:
+    labels = ramp_labels()
+    labels[0] = f"{labels[0]} {words.heat_low}"
+    labels[-1] = f"{labels[-1]} {words.heat_high}"
+    legend = [*zip(C.RAMP, labels, strict=True), (f"url(#{hatch_id})", words.hidden)]
+    ly, lx = grid_bottom + 14, float(L.PAD)
+    for fill, label in legend:  # the legend wraps onto a second line when it must
+        item_w = L.HEAT_SWATCH + 5 + len(label) * L.SMALL * L.CHAR_W + 16
+        if lx > L.PAD and lx + item_w - 16 > L.WIDTH - L.PAD:
+            ly, lx = ly + L.HEAT_SWATCH + 10, float(L.PAD)
         sw = {"x": lx, "y": ly, "width": L.HEAT_SWATCH, "height": L.HEAT_SWATCH, "fill": fill}
         body.append(el("rect", {**sw, "stroke": C.AXIS, "stroke-width": 0.5}))
-        body.append(text(lx + L.HEAT_SWATCH + 5, ly + 12, label, size=L.SMALL))
-        lx += L.HEAT_SWATCH + 5 + len(label) * L.SMALL * L.CHAR_W + 16
+        body.append(text(lx + L.HEAT_SWATCH + 5, ly + 13, label, size=L.SMALL))
+        lx += item_w
+    height = ly + L.HEAT_SWATCH + 14
 
     description = desc or words.heatmap_desc.format(
         rows=len(data.rows), columns=len(data.columns), hidden=hidden

@@ -5,10 +5,11 @@ for hidden groups. Only released figures go in; a hidden group carries no number
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 from markupsafe import Markup
 
 from tenants import charts
@@ -33,18 +34,20 @@ def words() -> Words:
     return Words(
         index=_("Outcome Culture Index"),
         hidden=_("hidden"),
+        heat_low=_("concern"),
+        heat_high=_("strong"),
         not_enough=_("not enough answers"),
         needs_more=_("not enough answers (needs {k} more)"),
         up=_("up"),
         down=_("down"),
         no_clear_change=_("no clear change"),
         ci=_("95% CI"),
-        ci_band=_("Shaded band: 95% confidence interval"),
-        whisker=_("Whiskers: 95% confidence interval"),
+        ci_band=_("The shaded band shows where the true score likely lies"),
+        whisker=_("The line across each bar shows where the true score likely lies"),
         period=_("Period"),
         dimension=_("Dimension"),
         score=_("Score"),
-        change=_("Change"),
+        change=pgettext("a column: how much a score moved", "Change"),
         team=_("Team"),
         segment=_("Segment"),
         felt_value=_("Felt value"),
@@ -65,7 +68,8 @@ def words() -> Words:
         bars_desc=_("Bar chart on a 0 to 100 scale."),
         heatmap_desc=_(
             "Heat map of {rows} teams by {columns} dimensions on a 0 to 100 scale; "
-            "darker cells score higher. {hidden} cells hidden."
+            "orange cells are below 50 (a concern), purple cells 60 or more (good). "
+            "{hidden} cells hidden."
         ),
     )
 
@@ -166,11 +170,32 @@ def dimensions(dashboard: Dashboard, locale: str, w: Words) -> Chart:
     )
 
 
+HEADCOUNT_BANDS = (10, 20, 50, 100, 250)
+
+
+def headcount_band(invited: int) -> str:
+    """How many people a team invited, as a band ("20–49"): enough to weigh a score, and
+    shown only for teams whose figures are shown."""
+    if invited < HEADCOUNT_BANDS[0]:
+        return f"<{HEADCOUNT_BANDS[0]}"
+    for low, high in itertools.pairwise(HEADCOUNT_BANDS):
+        if invited < high:
+            return f"{low}–{high - 1}"
+    return f"{HEADCOUNT_BANDS[-1]}+"
+
+
 def heatmap(dashboard: Dashboard, locale: str, w: Words) -> Chart | None:
     if not dashboard.teams:
         return None
     base = min(t.depth for t in dashboard.teams)
-    rows = [HeatRow(t.name, t.depth - base, t.key) for t in dashboard.teams]
+    rows = [
+        HeatRow(
+            f"{t.name} · {headcount_band(t.invited)}" if t.released else t.name,
+            t.depth - base,
+            t.key,
+        )
+        for t in dashboard.teams
+    ]
     columns = [
         HeatColumn(dimension_label(dashboard, d, locale), d.key) for d in EMPLOYEE_DIMENSIONS
     ]
@@ -194,11 +219,14 @@ def _segment(group: GroupFigures) -> Segment:
     return Segment(group.name, figure.score, group.respondents, lower, upper)
 
 
-def segments(groups: tuple[GroupFigures, ...], w: Words, *, title: str, chart_id: str) -> Chart:
-    """Felt value of customer groups. A group hidden to protect another (it needs no more
-    answers) says so instead of "not enough answers"."""
+def segments(
+    groups: tuple[GroupFigures, ...], w: Words, *, title: str, chart_id: str, column: str
+) -> Chart:
+    """Felt value of customer groups, their column headed ``column`` (segment, process or
+    serving team). A group hidden to protect another (it needs no more answers) says so
+    instead of "not enough answers"."""
     items = [_segment(g) for g in groups]
-    w = replace(w, not_enough=_("hidden to protect a smaller group"))
+    w = replace(w, not_enough=_("hidden to protect a smaller group"), segment=column)
     return Chart(
         charts.segment_bars(items, words=w, title=title, chart_id=chart_id),
         charts.segment_table(items, words=w, title=title),
@@ -209,23 +237,26 @@ def customer_charts(dashboard: Dashboard, w: Words) -> list[tuple[str, Chart]]:
     """Felt value by segment, by process and by serving team, where there are any, each with
     its heading."""
     found = []
-    for groups, heading, title, chart_id in (
-        (dashboard.segments, _("By segment"), w.segments_title, "dash-segments"),
+    for groups, heading, title, chart_id, column in (
+        (dashboard.segments, _("By segment"), w.segments_title, "dash-segments", w.segment),
         (
             dashboard.processes,
             _("By process"),
             _("Customer felt value by process"),
             "dash-processes",
+            _("Process"),
         ),
         (
             dashboard.serving_teams,
             _("By the team that serves them"),
             _("Customer felt value by serving team"),
             "dash-serving",
+            _("Serving team"),
         ),
     ):
         if groups:
-            found.append((heading, segments(groups, w, title=title, chart_id=chart_id)))
+            chart = segments(groups, w, title=title, chart_id=chart_id, column=column)
+            found.append((heading, chart))
     return found
 
 

@@ -145,8 +145,9 @@ def _exists(query: Any) -> bool:
 
 
 def _program_reviewed() -> bool:
-    """A program was started, or edited away from the defaults it was created with."""
-    if _exists(select(Program.id).where(Program.started.is_(True))):
+    """A program was started, a round launched (which needs a look at the program first), or a
+    program edited away from the defaults it was created with."""
+    if _exists(select(Program.id).where(Program.started.is_(True))) or _exists(select(Round.id)):
         return True
     for program in db.session.scalars(select(Program)):
         defaults = (

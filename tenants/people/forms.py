@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from saas.i18n import locale_choices
@@ -60,3 +60,6 @@ class ImportForm(FlaskForm):
 class ConfirmImportForm(FlaskForm):
     skip_invalid = BooleanField()
     deactivate_missing = BooleanField()
+    # The number of people the confirmation page named: deactivating is refused unless the
+    # admin confirmed exactly this many on that page.
+    deactivate_count = IntegerField(validators=[Optional()])

@@ -64,6 +64,23 @@ def import_job(import_id: int) -> str:
         form=forms.ConfirmImportForm(),
         empty_form=EmptyForm(),
         seats=seats(),
+        undo_until=jobs.undo_until(job),
+    )
+
+
+@bp.route("/t/<slug>/people/imports/<int:import_id>/deactivate")
+@roles(*MANAGERS)
+def confirm_deactivation(import_id: int) -> str | Response:
+    """The separate step that deactivates the people missing from the file: a page that names
+    how many, and a button that says it again."""
+    job = get_or_404(ImportJob, import_id)
+    if job.status != "ready" or not job.deactivate_rows:
+        return redirect(url_for("people.import_job", import_id=import_id))
+    return render_template(
+        "people/import_deactivate.html",
+        job=job,
+        form=forms.ConfirmImportForm(),
+        seat_problem=jobs.seat_problems(job)[1],
     )
 
 
@@ -78,6 +95,7 @@ def commit_import(import_id: int) -> Response:
             job,
             skip_invalid=form.skip_invalid.data,
             deactivate_missing=form.deactivate_missing.data,
+            deactivate_count=form.deactivate_count.data,
         )
     except service.PeopleError as exc:
         db.session.rollback()
@@ -101,6 +119,22 @@ def discard_import(import_id: int) -> Response:
         db.session.commit()
         flash(_("Import discarded: nothing was changed."), "success")
     return redirect(url_for("people.imports_page"))
+
+
+@bp.route("/t/<slug>/people/imports/<int:import_id>/undo", methods=["POST"])
+@roles(*MANAGERS)
+def undo_import(import_id: int) -> Response:
+    job = get_or_404(ImportJob, import_id)
+    EmptyForm().validate_on_submit() or abort(400)
+    try:
+        jobs.undo_job(job)
+    except service.PeopleError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Import undone: your people are as they were before it."), "success")
+    return redirect(url_for("people.import_job", import_id=import_id))
 
 
 @bp.route("/t/<slug>/people/imports/<int:import_id>/recheck", methods=["POST"])

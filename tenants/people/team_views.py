@@ -13,6 +13,7 @@ from tenants.people.teams import (
     create_team,
     move_team,
     rename_team,
+    subtree_counts,
     team_choices,
     team_forest,
     team_member_counts,
@@ -34,11 +35,13 @@ def teams() -> Response | str:
     )
     if saved is not None:
         return saved
+    counts = team_member_counts()
     return render_template(
         "people/teams.html",
         form=form,
         forest=team_forest(),
-        counts=team_member_counts(),
+        counts=counts,
+        totals=subtree_counts(counts),
     )
 
 

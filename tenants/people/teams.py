@@ -107,6 +107,12 @@ def team_member_counts() -> dict[int, int]:
     return dict(rows.tuples().all())
 
 
+def subtree_counts(direct: dict[int, int]) -> dict[int, int]:
+    """Active employees in each team and all its sub-teams, from the direct counts."""
+    tree = team_tree()
+    return {t: sum(direct.get(s, 0) for s in tree.subtree(t)) for t in tree}
+
+
 def team_name(team_id: int | None) -> str | None:
     team = db.session.get(Team, team_id) if team_id else None
     return team.name if team else None

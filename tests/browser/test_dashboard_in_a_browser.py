@@ -20,15 +20,41 @@ def _sign_in(page, base: str, email: str, password: str) -> None:  # type: ignor
     page.get_by_role("button", name="Sign in").click()
 
 
+# The smallest chart text as drawn, in CSS pixels (font-size × the SVG's scale), and the body
+# text's size; the participation gauge's label is written out in its card instead.
+SMALLEST_CHART_TEXT = """() => {
+  let smallest = Infinity;
+  for (const svg of document.querySelectorAll('.dash-chart:not(.dash-chart--participation) svg')) {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    for (const t of svg.querySelectorAll('text')) {
+      if (getComputedStyle(t).display === 'none') continue;
+      smallest = Math.min(smallest, parseFloat(getComputedStyle(t).fontSize) * scale);
+    }
+  }
+  return [smallest, parseFloat(getComputedStyle(document.body).fontSize)];
+}"""
+
+
 def _check(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """Screenshot at both widths, axe at both, and nothing wider than the phone's screen."""
+    """Screenshot at both widths, axe at both, nothing wider than the phone's screen, chart
+    labels at least the body text's size, and every navigation link in view."""
     page.set_viewport_size(DESKTOP)
     shoot(page, name)
     assert serious_violations(page) == [], name
+    smallest, body = page.evaluate(SMALLEST_CHART_TEXT)
+    assert smallest >= body - 0.01, (name, smallest, body)
     page.set_viewport_size(PHONE)
     shoot(page, f"{name}-phone")
     assert serious_violations(page) == [], f"{name}-phone"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+    smallest, body = page.evaluate(SMALLEST_CHART_TEXT)
+    assert smallest >= body - 0.01, (f"{name}-phone", smallest, body)
+    for link in page.locator("nav.tenant-nav a").all():  # none cut off out of sight
+        box = link.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], name
+    trend = page.locator(".dash-chart--trend .dash-chart-scroll")
+    if trend.count():  # the trend opens at its start, its axis in view
+        assert trend.evaluate("e => e.scrollLeft") == 0
     page.set_viewport_size(DESKTOP)
 
 

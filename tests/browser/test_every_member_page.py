@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 from tenants.demo.members import DEMO_PASSWORD, DEMO_USERS
 from tenants.demo.seed import seed_demo
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import serious_violations, shoot
 
 PHONE = {"width": 390, "height": 844}
 MAX_PAGES = 45
@@ -49,9 +49,14 @@ def test_every_member_page_passes_axe_on_desktop_and_phone(page, live_app, live_
             problems.append(f"{key}: HTTP {response.status if response else '?'}")
             continue
         problems += [f"{key} (desktop): {v}" for v in serious_violations(page)]
+        name = "page" + re.sub(r"[^a-z0-9]+", "-", shape.removeprefix("/t/demo").lower()).rstrip(
+            "-"
+        )
+        shoot(page, name)  # test-artifacts/page-*.png, to look at
         queue += [link for link in _links(page, live_server) if link not in queue]
         page.set_viewport_size(PHONE)
         problems += [f"{key} (phone): {v}" for v in serious_violations(page)]
+        shoot(page, f"{name}-phone")
         if page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]:
             problems.append(f"{key}: wider than a phone")
     assert len(seen) >= 20, sorted(seen)

@@ -111,7 +111,7 @@ def test_segments_show_value_and_n():
     assert texts(root, "op-chart__value") == ["71", "64"]
     assert texts(root, "op-chart__note") == ["n = 48", "n = 120", "n = 3"]
     assert "not enough answers (needs 2 more)" in texts(root)
-    assert "Whiskers: 95% confidence interval" in texts(root)
+    assert "The line across each bar shows where the true score likely lies" in texts(root)
     assert "Enterprise: 71 (95% CI 64–78), n = 48" in root.find(f"{NS}desc").text
 
 

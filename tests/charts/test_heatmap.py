@@ -1,5 +1,6 @@
 """The heat map and the colours: numbers in cells, hatched hidden cells, readable contrast."""
 
+import colorsys
 import itertools
 import xml.etree.ElementTree as ET
 
@@ -87,14 +88,19 @@ def test_cells_must_match_rows_and_columns():
 def test_legend_names_each_step_and_hidden():
     root = parse(heatmap(ROWS, COLS, CELLS))
     shown = ["".join(t.itertext()) for t in root.iter(f"{NS}text")]
-    for label in [*ramp_labels(), "hidden"]:
+    labels = ramp_labels()
+    assert labels == ["0–39", "40–49", "50–59", "60–69", "70–79", "80–100"]
+    for label in [f"{labels[0]} concern", *labels[1:-1], f"{labels[-1]} strong", "hidden"]:
         assert label in shown
-    assert ramp_labels() == ["0–19", "20–39", "40–59", "60–79", "80–100"]
+    rects = [r for r in root.iter(f"{NS}rect") if r.get("x") is not None]
+    right = max(float(r.get("x")) + float(r.get("width")) for r in rects)
+    assert right <= 640  # the legend wraps rather than running off the chart
 
 
 def test_step_follows_the_printed_number():
-    assert ramp_step(19.4) == 0 and ramp_step(19.5) == 1  # "19" vs "20"
+    assert ramp_step(39.4) == 0 and ramp_step(39.5) == 1  # "39" vs "40"
     assert ramp_step(0) == 0 and ramp_step(100) == len(RAMP) - 1
+    assert ramp_step(55) != ramp_step(65)  # a team at 55 and one at 65 look different
 
 
 @pytest.mark.parametrize("fill", RAMP)
@@ -114,9 +120,18 @@ def test_hidden_text_is_readable_on_the_hatch():
     assert contrast(C.INK, C.HATCH_LINE) >= 4.5
 
 
-def test_ramp_gets_darker_step_by_step_so_grayscale_keeps_the_order():
-    ls = [lightness(c) for c in RAMP]
-    assert all(a - b >= 10 for a, b in itertools.pairwise(ls)), ls  # clearly apart in gray
+def _hue(colour: str) -> float:
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return colorsys.rgb_to_hls(r, g, b)[0] * 360
+
+
+def test_the_scale_diverges_low_reads_as_a_concern_and_high_as_good():
+    low, high = RAMP[: len(RAMP) // 2], RAMP[len(RAMP) // 2 :]
+    assert all(15 <= _hue(c) <= 45 for c in low), [_hue(c) for c in low]  # orange: a concern
+    assert all(230 <= _hue(c) <= 280 for c in high), [_hue(c) for c in high]  # purple: good
+    ls = [lightness(c) for c in RAMP]  # light in the middle, darker towards both ends
+    assert all(b - a >= 10 for a, b in itertools.pairwise(ls[: len(ls) // 2])), ls
+    assert all(a - b >= 10 for a, b in itertools.pairwise(ls[len(ls) // 2 :])), ls
 
 
 def test_series_colours_are_visible_and_readable_on_white():

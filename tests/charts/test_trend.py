@@ -75,7 +75,7 @@ def test_band_encloses_the_line():
     bands = [e for e in root.iter(f"{NS}polygon") if e.get("class") == "op-chart__ci"]
     assert len(bands) == 2
     assert all(float(b.get("fill-opacity")) < 0.5 for b in bands)  # the line stays visible
-    assert "Shaded band: 95% confidence interval" in texts(root)
+    assert "The shaded band shows where the true score likely lies" in texts(root)
 
 
 def test_note_replaces_hidden_for_missing_data():

@@ -12,6 +12,7 @@ from tenants.dashboard import service
 from tenants.people.models import Employee
 from tenants.pulses.models import Program, Round
 from tests.factories import login, make_tenant, make_user
+from tests.factories.rounds import employee_round
 
 
 def _done(html: str) -> list[str]:
@@ -135,3 +136,14 @@ def test_an_executive_of_an_empty_company_is_told_results_will_come(client, ctx)
     html = client.get(f"/t/{tenant.slug}/").get_data(as_text=True)
     assert "No results yet" in html
     assert "Get to your first results" not in html
+
+
+def test_launching_a_round_counts_as_reviewing_the_programs(client, ctx):
+    tenant = make_tenant("Launchers")
+    owner = make_user(tenant, "owner")
+    employee_round(tenant, 2)  # launched by hand: the program was never started nor edited
+    with tenant_context(tenant.id):
+        assert not db.session.scalars(db.select(Program).where(Program.started)).first()
+    login(client, owner)
+    done = _done(client.get(f"/t/{tenant.slug}/").get_data(as_text=True))
+    assert "Review the programs" in done and "Launch the first round" in done

@@ -254,3 +254,19 @@ def test_a_hidden_quarter_in_the_trend_says_what_it_needs(client, ctx, figures):
     tenant = _owner(client)
     html = client.get(f"/t/{tenant.slug}/").get_data(as_text=True)
     assert '<th scope="row">2026-Q2</th><td>needs 2 more</td>' in html
+
+
+def test_customer_tables_head_their_column_by_what_it_lists_and_change_is_a_noun(
+    client, ctx, figures
+):
+    tenant = _owner(client)
+    html = client.get(f"/t/{tenant.slug}/").get_data(as_text=True)
+    process_table = re.search(
+        r"<caption>Customer felt value by process</caption>(.*?)</table>", html, re.S
+    )
+    assert process_table, "no table of felt value by process"
+    assert '<th scope="col">Process</th>' in process_table[1]
+    assert "Segment" not in process_table[1]
+    client.post("/lang/es", data={"next": f"/t/{tenant.slug}/"})
+    spanish = client.get(f"/t/{tenant.slug}/").get_data(as_text=True)
+    assert ">Cambio</th>" in spanish and ">Cambiar</th>" not in spanish

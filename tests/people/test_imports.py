@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
-from datetime import date
+import io
+import re
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,7 +13,7 @@ from saas.billing import entitlements as billing
 from saas.db import tenant_context
 from saas.extensions import db
 from tenants.people.aggregates import writes
-from tenants.people.models import Customer, Employee, Team
+from tenants.people.models import Customer, Employee, ImportJob, Team
 from tests.people.conftest import commit, count, employees, job, teams, upload
 
 HEADER = "Correo electrónico;Nombre;Apellidos;Equipo;Responsable;Idioma;Fecha de alta"
@@ -122,7 +124,8 @@ def test_a_failure_in_the_middle_of_a_commit_leaves_everything_as_it_was(
     monkeypatch.setattr(writes, "deactivate_missing", explode)
     job_id = upload(client, company, changed)
     assert job(company, job_id).new_rows == 1
-    commit(client, company, job_id, deactivate_missing="y")
+    missing = str(job(company, job_id).deactivate_rows)
+    commit(client, company, job_id, deactivate_missing="y", deactivate_count=missing)
     failed = job(company, job_id)
     assert failed.status == "failed" and "nothing was changed" in failed.message
     after = {e.email: (e.name, e.team_id, e.active) for e in employees(company).values()}
@@ -163,8 +166,19 @@ def test_deactivating_the_people_missing_from_the_file_keeps_their_rows(client, 
     job_id = upload(client, company, smaller)
     assert job(company, job_id).deactivate_rows == 2
     page = client.get(company.url(f"/imports/{job_id}")).get_data(as_text=True)
-    assert "Also deactivate the 2 active people who are not in this file" in page
-    commit(client, company, job_id, deactivate_missing="y")
+    assert "2 active people are not in this file" in page
+    assert 'name="deactivate_missing"' not in page  # not a tick box beside the import
+    # Deactivating rides along with nothing: without its own confirmation it is refused.
+    refused = commit(client, company, job_id, deactivate_missing="y")
+    assert "needs its own confirmation" in client.get(refused.location).get_data(as_text=True)
+    assert job(company, job_id).status == "ready"
+    assert all(e.active for e in employees(company).values())
+    confirm = client.get(company.url(f"/imports/{job_id}/deactivate")).get_data(as_text=True)
+    assert "2 active people are not in this file and will be deactivated" in confirm
+    assert "Yes, import and deactivate 2 people" in confirm
+    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', confirm))
+    assert form["deactivate_count"] == "2"
+    commit(client, company, job_id, deactivate_missing="y", deactivate_count="2")
     people = employees(company)
     assert len(people) == 6  # nobody is deleted
     assert {e.email for e in people.values() if not e.active} == {
@@ -356,3 +370,65 @@ def test_header_synonyms(header, field):
     from tenants.people.imports.headers import map_headers
 
     assert map_headers("employees", [header])[0] == {field: 0}
+
+
+def test_a_file_of_the_other_kind_is_refused_by_name_and_nothing_is_imported(client, company):
+    for kind, sample, says in (
+        ("employees", "customers", "This looks like a customers file"),
+        ("customers", "employees", "This looks like an employees file"),
+    ):
+        body = client.get(company.url(f"/imports/sample.csv?kind={sample}")).data
+        page = client.post(
+            company.url("/imports"),
+            data={"kind": kind, "file": (io.BytesIO(body), f"{sample}.csv")},
+            content_type="multipart/form-data",
+        )
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert says in html and "Nothing was imported" in html
+        assert ("Segment" in html) if sample == "customers" else ("Jefe" in html)
+    assert count(company, Employee) == 0 and count(company, Customer) == 0
+    assert count(company, ImportJob) == 0
+
+
+def test_an_import_can_be_undone_for_a_day(client, company):
+    commit(client, company, upload(client, company, hr_export(good=6, bad=False)))
+    before = {
+        e.email: (e.name, e.team_id, e.start_date, e.active) for e in employees(company).values()
+    }
+    lines = hr_export(good=4, bad=False).decode("utf-8-sig").split("\r\n")
+    lines[2] = lines[2].replace('"Persona; 1"', "Renamed")  # persona1 gets a new name
+    lines.insert(3, "nueva@acme.test;Nueva;Persona;Ventas;;es;01/01/2024")
+    job_id = upload(client, company, "\r\n".join(lines))
+    missing = str(job(company, job_id).deactivate_rows)
+    commit(client, company, job_id, deactivate_missing="y", deactivate_count=missing)
+    people = employees(company)
+    assert people["persona1@acme.test"].name.startswith("Renamed") and "nueva@acme.test" in people
+    assert not people["persona5@acme.test"].active
+
+    page = client.get(company.url(f"/imports/{job_id}")).get_data(as_text=True)
+    assert "Undo this import" in page
+    undone = client.post(company.url(f"/imports/{job_id}/undo"), follow_redirects=True)
+    assert "Import undone" in undone.get_data(as_text=True)
+    after = {
+        e.email: (e.name, e.team_id, e.start_date, e.active) for e in employees(company).values()
+    }
+    assert after == before  # the rename, the new person and the deactivations are gone
+    assert job(company, job_id).status == "undone"
+    again = client.post(company.url(f"/imports/{job_id}/undo"), follow_redirects=True)
+    assert "can no longer be undone" in again.get_data(as_text=True)
+
+
+def test_an_import_older_than_a_day_cannot_be_undone(client, company):
+    job_id = upload(client, company, hr_export(good=6, bad=False))
+    commit(client, company, job_id)
+    with tenant_context(company.id):
+        done = db.session.get(ImportJob, job_id)
+        done.finished_at = done.finished_at - timedelta(days=1, minutes=1)
+        db.session.commit()
+    assert "Undo this import" not in client.get(company.url(f"/imports/{job_id}")).get_data(
+        as_text=True
+    )
+    refused = client.post(company.url(f"/imports/{job_id}/undo"), follow_redirects=True)
+    assert "can no longer be undone" in refused.get_data(as_text=True)
+    assert len(employees(company)) == 6

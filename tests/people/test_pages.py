@@ -51,6 +51,16 @@ def test_teams_are_added_nested_and_shown_as_a_tree(client, company):
     )
     assert nested, "Soporte is listed inside Operaciones"
 
+    # A team's count says whether it includes its sub-teams.
+    with tenant_context(company.id):
+        soporte = db.session.scalar(select(Team).where(Team.name == "Soporte"))
+        for email, team in (("a@x.test", ops), ("b@x.test", soporte), ("c@x.test", soporte)):
+            db.session.add(Employee(email=email, name=email, team_id=team.id))
+        db.session.commit()
+    tree = re.sub(r"\s+", " ", client.get(company.url("/teams")).get_data(as_text=True))
+    assert "3 active employees with its sub-teams (1 directly in it)" in tree
+    assert 'Soporte</a> <span class="muted">· 2 active employees</span>' in tree
+
 
 def test_a_team_is_renamed_and_moved_but_never_under_itself(client, company):
     top = _team(company, "Producto")

@@ -16,6 +16,7 @@ from tenants.pulses.outbox.smtp import RawTransport
 from tenants.pulses.outbox.tokens import hash_token
 from tests.factories import html_of, live, make_tenant, text_of
 from tests.factories.live import smtp_settings
+from tests.factories.mail import link_in
 from tests.factories.rounds import customer_round, deliver, employee_round
 
 smtp_sink = live.smtp_sink  # a fixture
@@ -33,12 +34,19 @@ def test_a_launched_round_mails_each_person_once_in_their_language(ctx, outbox):
     assert len(outbox) == 2
     spanish, english = outbox.last_to("ana@acme.test"), outbox.last_to("bob@acme.test")
 
-    assert spanish["Subject"] == "Acme Ltd: un pulso de un minuto"
+    assert spanish["Subject"].startswith("Acme Ltd: un pulso de ")
     assert "Sus respuestas son anónimas" in text_of(spanish)
     assert "al menos 5 personas" in text_of(spanish)
     assert "Responder el pulso" in html_of(spanish)
     assert spanish["Content-Language"] == "es"
-    assert english["Subject"] == "Acme Ltd: a one-minute pulse"
+    # The subject and the body state the same, true length: the questions the page asks.
+    length = re.fullmatch(
+        r"Acme Ltd: a pulse of (\d+) questions, (about \d+ minutes)", english["Subject"]
+    )
+    assert length, english["Subject"]
+    assert f"{length[1]} questions, {length[2]}." in text_of(english)
+    page = ctx.test_client().get(link_in(english, "/r/"))
+    assert f'data-total="{length[1]}"' in page.get_data(as_text=True)
     assert "Your answers are anonymous" in text_of(english)
     assert "at least 5 people" in text_of(english)
     assert "because you work at Acme Ltd" in text_of(english)
@@ -72,7 +80,9 @@ def test_a_customer_email_says_it_is_not_anonymous_and_unsubscribes_in_one_click
     made = customer_round(tenant, [("carl@client.test", "en", "Retail")])
     deliver(tenant.id)
     message = outbox.last_to("carl@client.test")
-    assert message["Subject"] == "Shop Co would like your feedback"
+    assert re.fullmatch(
+        r"Shop Co would like your feedback \(\d+ questions, about .+\)", message["Subject"]
+    )
     assert "linked to your customer record" in text_of(message)
     assert "not anonymous" in text_of(message)
     token = made.tokens["carl@client.test"]

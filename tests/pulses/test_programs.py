@@ -158,6 +158,14 @@ def test_bad_settings_re_render_the_form_with_messages(client, ctx):
     assert "Two reminders on the same day" in text
     response = client.post(page, data=_form(send_time="", questions_per_round="0"))
     assert response.status_code == 400
+    assert "Say at what time, like 09:00." in response.get_data(as_text=True)
+    # A wrong time says what is wrong, once, and not that the field is empty.
+    text = client.post(page, data=_form(send_time="25:99")).get_data(as_text=True)
+    assert text.count("“25:99” is not a time: use hours 00–23 and minutes 00–59") == 1
+    assert "This field is required" not in text
+    # One limit on a field, not two that disagree ("at most 6" and "at most 89").
+    text = client.post(page, data=_form(cadence="weekly", open_days="120")).get_data(as_text=True)
+    assert "at most 6 days for this cadence" in text and "between 1 and 89" not in text
     response = client.post(page, data=_form(open_days="5", reminder_1="6"))
     assert "The round closes after 5 days: remind before that." in response.get_data(as_text=True)
     db.session.expire_all()
@@ -208,6 +216,14 @@ def test_start_pause_and_launch_a_round_now_from_the_pages(client, ctx):
     assert "Paused" in listing
     response = client.post(base + "/start", follow_redirects=True)
     assert "Started. The first pulse goes out" in response.get_data(as_text=True)
+    add_employee(tenant, "bo@example.test", start_date=date(2024, 1, 1))
+    page = client.get(base).get_data(as_text=True)
+    assert f'href="{base}/launch"' in page and f'action="{base}/launch"' not in page
+    confirm = client.get(base + "/launch").get_data(as_text=True)
+    assert "This emails 2 people now." in confirm and "Yes, email 2 people now" in confirm
+    db.session.expire_all()
+    with tenant_context(tenant.id):  # asking sent nothing
+        assert db.session.scalar(select(Round).where(Round.program_id == program.id)) is None
     response = client.post(base + "/launch", follow_redirects=True)
     assert response.status_code == 200
     db.session.expire_all()
@@ -215,7 +231,7 @@ def test_start_pause_and_launch_a_round_now_from_the_pages(client, ctx):
         round_ = db.session.scalar(select(Round).where(Round.program_id == program.id))
         assert round_ is not None and round_.status == "open"
         invited = db.session.scalars(select(Invitation.email)).all()
-        assert invited == ["ana@example.test"]
+        assert sorted(invited) == ["ana@example.test", "bo@example.test"]
     again = client.post(base + "/launch", follow_redirects=True).get_data(as_text=True)
     assert "is still open: close it before launching another" in again
     client.post(base + "/pause")

@@ -27,6 +27,28 @@ def _one_person(name="Acme", locale="en", **kwargs):
     return tenant, made, token
 
 
+def _hidden(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+
+
+def _step_form(html: str, answers: dict[str, str], **extra: str) -> dict[str, str]:
+    """What a browser without JavaScript posts from the step ``html`` shows: its hidden fields
+    and the ``answers`` to the questions on it."""
+    shown = set(re.findall(r'name="(q\d+)"', html))
+    return {**_hidden(html), **{k: v for k, v in answers.items() if k in shown}, **extra}
+
+
+def _walk(client, token: str, answers: dict[str, str], html: str) -> list[str]:
+    """Every step's page from ``html`` (the first) to the last, answering each with ``answers``
+    (the last is shown, not sent)."""
+    pages = [html]
+    while "Next page" in pages[-1]:
+        step = client.post(f"/r/{token}/submit", data=_step_form(pages[-1], answers), csrf=False)
+        assert step.status_code == 200
+        pages.append(step.get_data(as_text=True))
+    return pages
+
+
 def _invitation(tenant, made) -> Invitation:
     db.session.expire_all()
     with tenant_context(tenant.id):
@@ -42,7 +64,7 @@ def test_opening_twice_does_not_use_the_link(client, ctx):
     assert '<html lang="es">' in html
     assert "Pulso de Acme" in html
     assert "Sus respuestas son anónimas" in html and "al menos 5 personas" in html
-    assert "Enviar mis respuestas" in html
+    assert "Página 1 de " in html and "Página siguiente" in html  # the quarterly round: steps
     assert f'href="/brand/{tenant.slug}/0/brand.css"' in html
     assert page.headers["Referrer-Policy"] == "no-referrer"
     assert page.headers["Cache-Control"] == "no-store"
@@ -50,7 +72,7 @@ def test_opening_twice_does_not_use_the_link(client, ctx):
     assert not _invitation(tenant, made).answered
 
     english = client.get(f"/r/{token}?lang=en").get_data(as_text=True)
-    assert '<html lang="en">' in english and "Send my answers" in english
+    assert '<html lang="en">' in english and "Next page" in english
     assert f'href="/r/{token}?lang=es"' in english  # the switch back
 
 
@@ -62,6 +84,12 @@ def test_each_question_is_a_labelled_fieldset_and_the_purpose_map_is_there(clien
     assert html.count("<fieldset") == html.count("<legend>") > 3
     for item in re.findall(r'<input type="radio" id="([^"]+)"', html):
         assert f'<label for="{item}">' in html
+    assert html.count('value="skip"') == html.count("<fieldset")  # every item skippable
+    assert "Your purpose map" not in html  # the map is the last step
+    pages = _walk(client, token, full_answers(made.round_id, tenant.id), html)
+    html = pages[-1]
+    assert f"Page {len(pages)} of {len(pages)}" in html and "Send my answers" in html
+    assert not any("Your purpose map" in page for page in pages[:-1])
     assert "Your purpose map" in html
     for field in PURPOSE_MAP_FIELDS:
         assert field.label.en in html
@@ -120,13 +148,16 @@ def test_validation_keeps_what_was_typed_and_ties_errors_to_the_questions(client
     page = client.post(f"/r/{token}/submit", data=partial, csrf=False)
     assert page.status_code == 400
     html = page.get_data(as_text=True)
-    assert 'role="alert"' in html and "Choose an answer." in html
+    assert 'role="alert"' in html and "Choose an answer, or “Prefer not to say”." in html
     fieldset = rf'<fieldset[^>]*id="{missing}-field"[^>]*aria-describedby="[^"]*{missing}-error'
     assert re.search(fieldset, html)
     assert f'id="{missing}-error"' in html
     assert f'href="#{missing}-' in html  # the summary links to the question
     assert re.search(rf'id="{kept}-{form[kept]}" name="{kept}" value="{form[kept]}" checked', html)
-    assert ">Answering support tickets</textarea>" in html
+    assert not _invitation(tenant, made).answered
+    # The words typed for the purpose map travel (signed) to its step.
+    fixed = client.post(f"/r/{token}/submit", data=_step_form(html, form), csrf=False)
+    assert ">Answering support tickets</textarea>" in fixed.get_data(as_text=True)
     assert not _invitation(tenant, made).answered
 
 
@@ -135,13 +166,13 @@ def test_values_off_the_scale_and_overlong_text_are_refused(client, ctx):
     form = full_answers(made.round_id, tenant.id)
     choice = next(name for name, value in form.items() if value.isdigit())
     text = next(name for name, value in form.items() if not value.isdigit())
-    form[choice] = "42"
-    form[text] = "x" * 5000
-    page = client.post(f"/r/{token}/submit", data=form, csrf=False)
+    page = client.post(f"/r/{token}/submit", data={**form, choice: "42"}, csrf=False)
     assert page.status_code == 400
-    html = page.get_data(as_text=True)
-    assert "Elija una de las respuestas." in html
-    assert re.search(r"Use menos de \d+ caracteres.", html)
+    assert "Elija una de las respuestas." in page.get_data(as_text=True)
+    page = client.post(f"/r/{token}/submit", data={**form, text: "x" * 5000}, csrf=False)
+    assert page.status_code == 400
+    assert re.search(r"Use menos de \d+ caracteres.", page.get_data(as_text=True))
+    assert not _invitation(tenant, made).answered
 
 
 def test_a_closed_round_says_so(client, ctx):

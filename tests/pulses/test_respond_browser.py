@@ -8,6 +8,7 @@ Skipped when /usr/bin/chromium is missing, unless CI=true.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,8 +133,38 @@ def test_a_spanish_employee_answers_on_a_phone_with_the_keyboard(site):
     _in_chromium(lambda chromium: _spanish_phone(chromium, site))
 
 
+def test_without_javascript_the_quarterly_round_is_a_few_pages_with_a_skip(site):
+    _in_chromium(lambda chromium: _without_javascript(chromium, site))
+
+
 def test_the_pages_in_english_on_a_desktop_pass_axe(site):
     _in_chromium(lambda chromium: _english_desktop(chromium, site))
+
+
+def _answer_one_by_one(page: Any, skip_at: int, next_name: str, skip_name: str) -> int:
+    """Answer the step shown one question per screen, skipping the ``skip_at``-th question
+    (counted across steps from 1, never a step's last) with its "Skip" button; return the
+    number of the step's last question, left on screen with the step's send button."""
+    while True:
+        progress = page.inner_text(".step-progress")
+        number = int(progress.split()[1])
+        question = page.locator(".question:visible")
+        assert question.count() == 1, progress  # one question per screen
+        if number == skip_at:
+            name = question.locator("input[type=radio]").first.get_attribute("name")
+            page.get_by_role("button", name=skip_name, exact=True).click()
+            assert page.locator(f"input[name={name}][value=skip]").is_checked()  # prefer not to say
+            continue
+        if question.locator("textarea").count():
+            question.locator("textarea").fill("Revisar los informes del mes")
+        else:
+            # The whole row is the target: a tap on the middle answer's label.
+            labels = question.locator(".scale label")
+            labels.nth(labels.count() // 2).click()
+        nxt = page.get_by_role("button", name=next_name, exact=True)
+        if not nxt.is_visible():
+            return number
+        nxt.click()
 
 
 def _spanish_phone(chromium: Any, site: dict[str, Any]) -> None:
@@ -142,36 +173,59 @@ def _spanish_phone(chromium: Any, site: dict[str, Any]) -> None:
     assert page.locator("html").get_attribute("lang") == "es"
     assert "al menos 5 personas" in page.inner_text(".promise")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    total = int(page.get_attribute("form.survey", "data-total") or 0)
+    assert page.inner_text(".step-progress") == f"Pregunta 1 de {total}"
     _axe(page, "form-es-phone")
 
-    # Submitting nothing: errors tied to their questions, announced, nothing lost.
-    page.get_by_role("button", name="Enviar mis respuestas").click()
-    assert page.locator(".error-summary[role=alert]").is_visible()
-    first = page.locator("fieldset.question").first
-    described = first.get_attribute("aria-describedby") or ""
-    assert page.locator(f"#{described.split()[-1]}").inner_text() == "Elija una respuesta."
-    _axe(page, "errors-es-phone")
+    # Back and forward; a half-answered survey survives a reload, kept in this tab only.
+    page.locator(".question:visible .scale label").first.click()
+    page.get_by_role("button", name="Siguiente", exact=True).click()
+    assert page.inner_text(".step-progress") == f"Pregunta 2 de {total}"
+    page.get_by_role("button", name="Atrás", exact=True).click()
+    assert page.inner_text(".step-progress") == f"Pregunta 1 de {total}"
+    page.reload()
+    assert page.locator(".question:visible input[type=radio]:checked").count() == 1
+    kept = page.evaluate("JSON.stringify(sessionStorage)")
+    assert "outcome-pulse:" in kept
 
-    # Keyboard only: Tab into each radio group, arrow to an answer; type in the text boxes.
-    groups = page.locator("fieldset.question").count()
-    page.locator(".error-summary a").first.focus()
-    for _ in range(groups):
-        while page.evaluate("document.activeElement.type") != "radio":
-            page.keyboard.press("Tab")
-        page.keyboard.press("ArrowRight")
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.tagName") == "TEXTAREA":
-            page.keyboard.type("Revisar los informes del mes")
-    for box in page.locator("textarea").all():
-        if not box.input_value():
-            box.fill("Algo concreto")
-    page.get_by_role("button", name="Enviar mis respuestas").focus()
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    # Through every step, skipping the third question; the last step records once.
+    while True:
+        last = _answer_one_by_one(page, 3, "Siguiente", "Omitir")
+        _axe(page, f"question-{last}-es-phone")
+        with page.expect_navigation():
+            page.locator(".survey-actions .send").click()
+        if page.get_by_role("heading", name="Gracias").count():
+            break
+    assert last == total
     assert page.get_by_role("heading", name="Gracias").is_visible(), page.inner_text("main")
     assert "ten-minute stand-up" in page.inner_text(".change-note")
+    assert page.evaluate("JSON.stringify(sessionStorage)") == "{}"  # forgotten once sent
     _axe(page, "thanks-es-phone")
     assert not page.errors, page.errors  # no CSP or script error
+
+
+def _without_javascript(chromium: Any, site: dict[str, Any]) -> None:
+    """No script: the quarterly round is a few short pages with a named Skip on each."""
+    context = chromium.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site['base']}/r/{site['employees']['cy@acme.test']}")
+    pages = 0
+    while True:
+        pages += 1
+        assert page.locator(".question:visible").count() >= 1
+        assert page.inner_text(".step-count").startswith(f"Page {pages} of ")
+        page.screenshot(path=str(ARTIFACTS / f"respond-nojs-page{pages}-phone.png"), full_page=True)
+        skip = page.get_by_role("button", name=re.compile("^Skip the questions left blank"))
+        with page.expect_navigation():
+            if pages == 1:
+                for group in page.locator("fieldset.question").all():
+                    group.locator(".scale label").first.click()
+                page.get_by_role("button", name="Next page").click()
+            else:
+                skip.click()
+        if page.get_by_role("heading", name="Thank you").count():
+            break
+    assert pages >= 2
 
 
 def _english_desktop(chromium: Any, site: dict[str, Any]) -> None:

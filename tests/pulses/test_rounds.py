@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -87,7 +89,16 @@ def test_an_admin_closes_early_and_writes_the_change_note(client, ctx):
         f"/t/{tenant.slug}/rounds/{made.round_id}/note", data={"change_note": "x" * 3000}
     )
     assert too_long.status_code == 400
-    closed = client.post(f"/t/{tenant.slug}/rounds/{made.round_id}/close")
+    close = f"/t/{tenant.slug}/rounds/{made.round_id}/close"
+    detail = client.get(f"/t/{tenant.slug}/rounds/{made.round_id}").get_data(as_text=True)
+    assert f'href="{close}"' in detail and f'action="{close}"' not in detail
+    confirm = client.get(close).get_data(as_text=True)
+    assert f"{len(PEOPLE)} people have not answered yet" in confirm
+    assert f"Yes, close it for the {len(PEOPLE)} people who have not answered" in confirm
+    db.session.expire_all()
+    with tenant_context(tenant.id):
+        assert db.session.get(Round, made.round_id).status == "open"  # asking closed nothing
+    closed = client.post(close)
     assert closed.status_code == 302
     db.session.expire_all()
     with tenant_context(tenant.id):
@@ -186,3 +197,19 @@ def test_a_launched_round_has_one_token_per_person_and_a_complete_form(ctx):
     now = utcnow()
     customers = customer_round(make_tenant("Client Co"), 2, now=now + timedelta(seconds=1))
     assert len(customers.tokens) == 2
+
+
+def test_times_are_on_the_companys_clock_and_say_so(client, ctx):
+    tenant = make_tenant("Madrid Co", timezone="Europe/Madrid")
+    admin = make_user(tenant, "admin")
+    made = employee_round(tenant, PEOPLE)
+    login(client, admin)
+    with tenant_context(tenant.id):
+        closes = db.session.get(Round, made.round_id).closes_at
+    local = closes.astimezone(ZoneInfo("Europe/Madrid"))
+    html = client.get(f"/t/{tenant.slug}/rounds/{made.round_id}").get_data(as_text=True)
+    shown = re.search(r"<dt>Closes</dt><dd>([^<]+)</dd>", html)
+    assert shown, "no closing time"
+    assert shown[1].endswith("(Madrid time)"), shown[1]
+    assert local.strftime("%-I:%M") in shown[1]  # the Madrid wall clock, not UTC
+    assert local.utcoffset() and closes.strftime("%-I:%M") not in shown[1]

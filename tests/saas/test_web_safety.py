@@ -114,6 +114,19 @@ def test_a_logo_is_re_encoded_and_the_accent_colour_is_served_as_a_stylesheet(cl
     client.post(f"/t/{tenant.slug}/settings", data=settings)
     css = client.get(f"/brand/{tenant.slug}/1/brand.css").get_data(as_text=True)
     assert "--accent: #ffcc00" in css and "--on-accent: #000000" in css
+    page = client.get(f"/t/{tenant.slug}/settings").get_data(as_text=True)
+    assert 'type="color"' in page and 'value="#ffcc00"' in page  # a picker beside the text
+    assert 'name="accent_color"' in page and "/static/js/settings.js" in page
+
+    # The logo can be removed: the name shows again, and the old address serves nothing.
+    assert "Remove the logo" in page
+    removed = client.post(f"/t/{tenant.slug}/settings/logo/remove", follow_redirects=True)
+    assert "Logo removed" in removed.get_data(as_text=True)
+    db.session.expire_all()
+    stored = db.session.get(Tenant, tenant.id)
+    assert stored.logo is None and stored.logo_version == 2
+    assert client.get(f"/brand/{tenant.slug}/2/logo.png").status_code == 404
+    assert "Remove the logo" not in client.get(f"/t/{tenant.slug}/settings").get_data(as_text=True)
 
 
 def test_the_anonymity_threshold_can_never_go_below_three(client, ctx):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from tenants.people.imports.headers import map_headers, normalize_header
+from tenants.people.imports.headers import kind_of, map_headers, normalize_header
 from tenants.people.service import PeopleError
 
 
@@ -63,6 +63,44 @@ class CsvSource:
         return True if header.startswith(("fecha", "alta", "incorporacion")) else None
 
 
+class WrongKindError(ImportFileError):
+    """A customers file uploaded as employees, or the other way round."""
+
+
+def _refuse_other_kind(kind: str, headers: list[str]) -> None:
+    """A customers file uploaded as employees (or the other way round) is refused by name."""
+    shown, telling = kind_of(headers)
+    if shown is None or shown == kind:
+        return
+    columns = ", ".join(telling)
+    if shown == "customers":
+        message = _(
+            "This looks like a customers file (it has the columns %(columns)s), but "
+            "“Employees” is selected. Nothing was imported: choose “Customers”, or upload "
+            "your employees file.",
+            columns=columns,
+        )
+    else:
+        message = _(
+            "This looks like an employees file (it has the columns %(columns)s), but "
+            "“Customers” is selected. Nothing was imported: choose “Employees”, or upload "
+            "your customers file.",
+            columns=columns,
+        )
+    raise WrongKindError(message)
+
+
+def check_kind(path: Path, kind: str) -> None:
+    """At upload: refuse a file of the other kind at once. Other problems with the file are
+    reported by the preview, with the rest of what it finds."""
+    try:
+        open_csv(path, kind).close()
+    except WrongKindError:
+        raise
+    except ImportFileError:
+        return
+
+
 def open_csv(path: Path, kind: str) -> CsvSource:
     with path.open("rb") as raw:
         magic = raw.read(8)
@@ -82,6 +120,7 @@ def open_csv(path: Path, kind: str) -> CsvSource:
                 raise ImportFileError(_("The file is empty."))
         delimiter = detect_delimiter(first)
         headers = next(csv.reader([first], delimiter=delimiter))
+        _refuse_other_kind(kind, headers)
         found, ignored = map_headers(kind, headers)
         if "email" not in found:
             raise ImportFileError(

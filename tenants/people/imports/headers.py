@@ -94,6 +94,31 @@ FIELD_LABELS = {
 }
 
 
+# The fields only one kind of file has: a customers file names a segment or consent, an
+# employees file a manager or a start date (both may have a team, a department, a language).
+_ONLY = {
+    "employees": {s for f in ("manager_email", "start_date") for s in SYNONYMS["employees"][f]},
+    "customers": {
+        s for f in ("segment", "consent", "unsubscribed") for s in SYNONYMS["customers"][f]
+    },
+}
+
+
+def kind_of(headers: list[str]) -> tuple[str | None, list[str]]:
+    """The kind of file its headers show ("employees", "customers" or None when they do not
+    say), with the headers that show it."""
+    telling = {
+        kind: [h.strip() for h in headers if normalize_header(h) in words]
+        for kind, words in _ONLY.items()
+    }
+    employees, customers = telling["employees"], telling["customers"]
+    if employees and not customers:
+        return "employees", employees
+    if customers and not employees:
+        return "customers", customers
+    return None, []
+
+
 def map_headers(kind: str, headers: list[str]) -> tuple[dict[str, int], list[str]]:
     """Which column holds which field (the first match wins), and the headers we ignore."""
     found: dict[str, int] = {}

@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,7 +19,8 @@ from sqlalchemy import select, update
 from saas.db import require_tenant_id, utcnow
 from saas.extensions import db
 from saas.tenancy.models import Tenant
-from tenants.people.imports.csvfile import CsvSource, ImportFileError, open_csv
+from tenants.people.aggregates import undo
+from tenants.people.imports.csvfile import CsvSource, ImportFileError, check_kind, open_csv
 from tenants.people.imports.pipeline import ProgressFn, Staged, apply_staged, stage_source
 from tenants.people.models import ImportJob
 from tenants.people.service import PeopleError, SeatLimitExceeded
@@ -79,6 +81,11 @@ def create_job(kind: str, upload: BinaryIO, filename: str, actor: Any = None) ->
     if size == 0:
         path.unlink(missing_ok=True)
         raise PeopleError(_("The file is empty."))
+    try:
+        check_kind(path, kind)  # the header only: a customers file is not read as employees
+    except ImportFileError:  # only WrongKindError leaves check_kind
+        path.unlink(missing_ok=True)
+        raise
     job = ImportJob(
         kind=kind,
         filename=re.split(r"[\\/]", filename or "")[-1][:255] or "upload.csv",
@@ -174,8 +181,23 @@ def seat_problems(job: ImportJob) -> tuple[str | None, str | None]:
     return keep, deactivate
 
 
-def confirm_job(job: ImportJob, *, skip_invalid: bool, deactivate_missing: bool) -> None:
-    """The admin's go-ahead, checked here; the view then queues the commit."""
+def confirm_job(
+    job: ImportJob,
+    *,
+    skip_invalid: bool,
+    deactivate_missing: bool,
+    deactivate_count: int | None = None,
+) -> None:
+    """The admin's go-ahead, checked here; the view then queues the commit. Deactivating the
+    people missing from the file is its own step: it needs the count its confirmation page
+    named (``deactivate_count``), so it cannot ride along with a plain import."""
+    if deactivate_missing and deactivate_count != job.deactivate_rows:
+        raise PeopleError(
+            _(
+                "Deactivating the people who are not in this file needs its own confirmation, "
+                "which names how many: nothing was imported."
+            )
+        )
     if job.status != "ready":
         raise PeopleError(_("This import is not waiting for a confirmation."))
     if job.valid_rows == 0:
@@ -233,6 +255,7 @@ def run_commit(job_id: int) -> None:
                     before=job.invalid_rows,
                 )
             )
+        before = undo.snapshot(job.tenant_id, job.kind, job.deactivate_missing)
         applied = apply_staged(staged, deactivate_missing=job.deactivate_missing)
         job.status = "done"
         job.created_count = applied.created
@@ -243,6 +266,7 @@ def run_commit(job_id: int) -> None:
         job.teams_created = applied.teams_created
         job.problems = staged.problems
         job.finished_at = utcnow()
+        _undo_file(job).write_text(json.dumps(before))
         db.session.commit()  # the people and the job's outcome together
     except PeopleError as exc:
         _fail(job_id, str(exc))
@@ -252,6 +276,32 @@ def run_commit(job_id: int) -> None:
         _fail(job_id, _("The import failed and nothing was changed. Try again later."))
         return
     _cleanup(job)
+
+
+UNDO_FOR = timedelta(days=1)
+
+
+def _undo_file(job: ImportJob) -> Path:
+    return imports_folder(job.tenant_id) / f"{job.stored_name}.undo.json"
+
+
+def undo_until(job: ImportJob) -> datetime | None:
+    """Until when the import can be undone (a day after it finished), or None."""
+    if job.status != "done" or job.finished_at is None or not _undo_file(job).exists():
+        return None
+    until = job.finished_at + UNDO_FOR
+    return until if utcnow() < until else None
+
+
+def undo_job(job: ImportJob) -> dict[str, int]:
+    """Put the people back as they were before the import (within a day of it)."""
+    if undo_until(job) is None:
+        raise PeopleError(_("This import can no longer be undone: undoing is possible for a day."))
+    data = json.loads(_undo_file(job).read_text())
+    _move(job, ("done",), "undone")
+    done = undo.restore(job.tenant_id, data, utcnow())
+    _undo_file(job).unlink(missing_ok=True)
+    return done
 
 
 def discard_job(job: ImportJob) -> None:

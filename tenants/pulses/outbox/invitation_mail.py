@@ -25,7 +25,7 @@ from email.header import Header
 from email.utils import formataddr, formatdate, make_msgid
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy import func, select
@@ -114,12 +114,26 @@ def _header(value: str) -> str:
     return Header(value, "utf-8").encode(linesep="\r\n")
 
 
-def _subject(company: str, customer: bool, kind: str) -> str:
+def length_text(questions: int) -> str:
+    """The survey's true length, as the subject and the body both state it: "6 questions,
+    about a minute" (every question can be skipped, so it is at most that)."""
+    minutes = minutes_to_answer(questions)
+    return _(
+        "%(questions)s, %(time)s",
+        questions=ngettext("%(num)d question", "%(num)d questions", questions),
+        time=ngettext("about a minute", "about %(num)d minutes", minutes),
+    )
+
+
+def _subject(company: str, customer: bool, kind: str, questions: int) -> str:
     """The subject line, in the locale in force."""
+    length = length_text(questions)
     if customer:
-        subject = _("%(company)s would like your feedback", company=company)
+        subject = _(
+            "%(company)s would like your feedback (%(length)s)", company=company, length=length
+        )
     else:
-        subject = _("%(company)s: a one-minute pulse", company=company)
+        subject = _("%(company)s: a pulse of %(length)s", company=company, length=length)
     if kind == "reminder":
         return _("Reminder: %(subject)s", subject=subject)
     if kind == "preview":
@@ -159,9 +173,10 @@ class MailTemplate:
         }
         name = "reminder" if kind == "reminder" else "invitation"
         with force_locale(lang):
-            subject = _subject(facts.company, customer, kind)
-            text = render_template(f"mail/{name}.txt", subject=subject, **context)
-            html = render_template(f"mail/{name}.html", subject=subject, **context)
+            subject = _subject(facts.company, customer, kind, facts.questions)
+            length = length_text(facts.questions)
+            text = render_template(f"mail/{name}.txt", subject=subject, length=length, **context)
+            html = render_template(f"mail/{name}.html", subject=subject, length=length, **context)
         template = cls(facts=facts, lang=lang, kind=kind, subject=subject, text=text, html=html)
         template._head = template._fixed_headers()
         return template

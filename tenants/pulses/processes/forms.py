@@ -12,7 +12,19 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
+
+
+class ClearDateTimeField(DateTimeLocalField):
+    """A date and time whose wrong value says what is wrong (not "This field is required")."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(
+                _l("Give a real date and time, like 2026-03-24 09:30 (hours 00–23).")
+            ) from exc
 
 
 class ProcessForm(FlaskForm):
@@ -35,8 +47,10 @@ class InteractionForm(FlaskForm):
         _l("Customer email"), validators=[DataRequired(), Email(), Length(max=254)]
     )
     process_id = SelectField(_l("Process"), coerce=int, choices=[])
-    occurred_at = DateTimeLocalField(
-        _l("When (local time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    occurred_at = ClearDateTimeField(
+        _l("When (local time)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(_l("Say when it happened."))],
     )
 
     def validate_process_id(self, field: SelectField) -> None:

@@ -240,7 +240,10 @@ def log_interaction(
     if occurred_at.tzinfo is None:
         raise ValueError("occurred_at must be aware")
     if occurred_at > now + FUTURE_TOLERANCE:
-        raise ProcessError("occurred_at is in the future.", "occurred_at_in_future")
+        raise ProcessError(
+            "The interaction's time is in the future: log it once it has happened.",
+            "occurred_at_in_future",
+        )
     external_id = (external_id or "").strip() or None
     if external_id is not None:
         existing = db.session.scalar(

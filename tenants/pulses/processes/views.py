@@ -171,7 +171,9 @@ def interactions() -> Response | tuple[str, int]:
         logged = processes.log_interaction(customer, process_, occurred, now=utcnow())
     except processes.ProcessError as exc:
         db.session.rollback()
-        form.occurred_at.errors.append(str(exc))
+        future = exc.code == "occurred_at_in_future"
+        message = _("That time is in the future: log an interaction once it has happened.")
+        form.occurred_at.errors.append(message if future else str(exc))
         return _interactions_page(form, 400)
     db.session.commit()
     if logged.scheduled_for is not None:

@@ -33,6 +33,21 @@ from tenants.pulses.programs.service import (
     MAX_QUESTIONS_PER_ROUND,
 )
 
+
+class ClearTimeField(TimeField):
+    """A time whose wrong value ("25:99") says what is wrong, not "This field is required"."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            value = valuelist[0] if valuelist else ""
+            raise ValueError(
+                _l("“%(value)s” is not a time: use hours 00–23 and minutes 00–59, like 09:00.")
+                % {"value": value}
+            ) from exc
+
+
 CADENCE_LABELS: dict[str, Any] = {
     "weekly": _l("Every week"),
     "biweekly": _l("Every two weeks"),
@@ -101,8 +116,11 @@ class EmployeeProgramForm(_Reminders, FlaskForm):
     weekday = SelectField(
         _l("On"), coerce=int, choices=[(i, label) for i, label in enumerate(WEEKDAY_LABELS)]
     )
-    send_time = TimeField(_l("At (local time)"), validators=[DataRequired()])
-    open_days = IntegerField(_l("Days open"), validators=[Optional(), NumberRange(min=1, max=89)])
+    send_time = ClearTimeField(
+        _l("At (local time)"), validators=[InputRequired(_l("Say at what time, like 09:00."))]
+    )
+    # One limit speaks for the top: the cadence's (validate below), not a second, wider one.
+    open_days = IntegerField(_l("Days open"), validators=[Optional(), NumberRange(min=1)])
     questions_per_round = IntegerField(
         _l("Questions per round"),
         validators=[DataRequired(), NumberRange(min=1, max=MAX_QUESTIONS_PER_ROUND)],

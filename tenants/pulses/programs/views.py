@@ -183,6 +183,21 @@ def pause_program(program_id: int) -> Response:
     return redirect(url_for("pulses.program", program_id=item.id))
 
 
+@bp.route("/t/<slug>/pulses/programs/<int:program_id>/launch", methods=["GET"])
+@roles("owner", "admin")
+def confirm_launch(program_id: int) -> str | Response:
+    """Launching emails everyone in the audience at once: a page that says how many first."""
+    item = get_or_404(Program, program_id)
+    if item.kind != "employee":
+        return redirect(url_for("pulses.program", program_id=item.id))
+    return render_template(
+        "pulses/confirm_launch.html",
+        program=item,
+        people=launch.audience_count(item, utcnow()),
+        form=EmptyForm(),
+    )
+
+
 @bp.route("/t/<slug>/pulses/programs/<int:program_id>/launch", methods=["POST"])
 @roles("owner", "admin")
 def launch_now(program_id: int) -> Response:

@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from saas.extensions import db
 from saas.i18n import language_name
 from saas.templating import brand_css_url, brand_logo_url
-from tenants.pulses.respondent import lookup, submit
+from tenants.pulses.respondent import lookup, steps, submit
 from tenants.pulses.respondent.language import languages, local_date_text
 from tenants.surveys.bank import PURPOSE_MAP_INTRO, PURPOSE_MAP_TITLE
 
@@ -120,11 +120,12 @@ def render_shared(
     if html is None:
         blank = replace(page, token=_TOKEN_SLOT)
         if template == FORM_TEMPLATE:
+            survey = survey_of(found.round, page.lang)
             context = {
                 **context,
                 **_map_copy(page.lang),
-                "survey": survey_of(found.round, page.lang),
-                "checked": submit.Checked(),
+                "survey": survey,
+                "step": steps.first_step(survey, _TOKEN_SLOT),
                 "action": url_for("respond.submit", token=_TOKEN_SLOT),
             }
         db.session.rollback()  # everything is read: free the connection before rendering
@@ -151,18 +152,19 @@ def _map_copy(lang: str) -> dict[str, str]:
     return {"map_title": PURPOSE_MAP_TITLE.get(lang), "map_intro": PURPOSE_MAP_INTRO.get(lang)}
 
 
-def render_form(found: Found, page: Page, checked: submit.Checked | None = None) -> tuple[str, int]:
-    """The survey form: the shared blank one, or the one filled with ``checked`` answers."""
-    if checked is None:
+def render_form(found: Found, page: Page, step: steps.Step | None = None) -> tuple[str, int]:
+    """The survey form: the shared blank first step, or ``step`` (the next one, or one shown
+    again with its errors and what was typed)."""
+    if step is None:
         return render_shared(FORM_TEMPLATE, found, page)
     survey = survey_of(found.round, page.lang)
     db.session.rollback()
     return render(
         FORM_TEMPLATE,
         page,
-        400 if checked.errors else 200,
+        400 if step.checked.errors else 200,
         **_map_copy(page.lang),
         survey=survey,
-        checked=checked,
+        step=step,
         action=url_for("respond.submit", token=page.token),
     )

@@ -52,9 +52,10 @@ PURPOSE_MAP_PREFIX = "pm_"
 CHOICE_SCALES = ("agree5", "ten", "yes_no", "achievement")
 TEXT_SCALES = ("comment", "text")
 
+SKIP = "skip"  # the "Prefer not to say" answer: the item is skipped, nothing is stored for it
+
 ERRORS = {
-    "choose": _l("Choose an answer."),
-    "write": _l("Write a few words."),
+    "choose": _l("Choose an answer, or “Prefer not to say”."),
     "too_long": _l("Keep it under %(n)s characters."),
     "invalid": _l("Choose one of the answers shown."),
 }
@@ -212,16 +213,30 @@ class Checked:
         return not self.errors
 
 
-def validate(survey: Survey, form: Mapping[str, str], lang: str) -> Checked:
+def validate(
+    survey: Survey,
+    form: Mapping[str, str],
+    lang: str,
+    items: list[Item] | None = None,
+    skip_blank: bool = False,
+) -> Checked:
+    """Check ``items`` (default: all of the survey's) as ``form`` answers them.
+
+    Every item can be skipped: a choice answered "Prefer not to say" (``SKIP``), a choice left
+    blank when the person pressed "Skip" (``skip_blank``), and a text box left empty. A skipped
+    item stores nothing, so it counts in no figure. A choice left blank otherwise is an error,
+    so a missed question is never silently dropped."""
     checked = Checked()
-    for item in survey.all_items:
+    for item in survey.all_items if items is None else items:
         raw = (form.get(item.name) or "").strip()
         if raw:
             checked.typed[item.name] = raw
         if item.is_choice:
+            if raw == SKIP or (not raw and skip_blank):
+                checked.typed[item.name] = SKIP
+                continue
             if not raw:
-                if item.required:
-                    checked.errors[item.name] = _error("choose", lang)
+                checked.errors[item.name] = _error("choose", lang)
                 continue
             if raw not in {option.value for option in item.options}:
                 checked.errors[item.name] = _error("invalid", lang)
@@ -230,8 +245,6 @@ def validate(survey: Survey, form: Mapping[str, str], lang: str) -> Checked:
         else:
             text = raw.replace("\r\n", "\n")
             if not text:
-                if item.required:
-                    checked.errors[item.name] = _error("write", lang)
                 continue
             limit = item.max_length or COMMENT_MAX
             if len(text) > limit:

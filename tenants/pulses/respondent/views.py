@@ -41,7 +41,7 @@ from saas.extensions import csrf, db, limiter
 from saas.tenancy.resolve import enter_tenant
 from tenants.pulses.outbox.suppressions import unsubscribe_customer
 from tenants.pulses.outbox.tokens import hash_token, preview_matches, preview_round_id
-from tenants.pulses.respondent import lookup, submit
+from tenants.pulses.respondent import lookup, steps, submit
 from tenants.pulses.respondent.language import lang_of, languages
 from tenants.pulses.respondent.page import (
     Found,
@@ -194,9 +194,10 @@ def submit_answers(token: str) -> Any:
         if invitation is not None and is_closed(round_, now):
             return render_shared("respond/closed.html", found, page, 410)
         survey = survey_of(round_, lang)
-        checked = submit.validate(survey, request.form, lang)
-        if not checked.ok:
-            return render_form(found, page, checked)
+        progress = steps.advance(survey, request.form, token, lang)
+        if progress.checked is None:  # the next step, or this one again with its errors
+            return render_form(found, page, progress.step)
+        checked = progress.checked
         if invitation is None:
             return render("respond/preview_sent.html", page)
         submission = submit.submission_of(invitation, round_)

@@ -93,6 +93,14 @@ def eligible_employees(
     ]
 
 
+def audience_count(program: Program, now: datetime) -> int:
+    """How many people a round of ``program`` launched now would email (what the launch
+    confirmation names)."""
+    team_ids = check_teams(program.audience_team_ids)
+    round_start = timing.local_date(now, tenant_of(program).timezone)
+    return len(eligible_employees(team_ids, round_start, program.grace_days))
+
+
 # -- the round row --------------------------------------------------------------------------
 
 

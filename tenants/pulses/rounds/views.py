@@ -86,6 +86,7 @@ def detail(round_id: int) -> Any:
 @bp.route("/t/<slug>/rounds/<int:round_id>/close", methods=["POST"])
 @roles("owner", "admin")
 def close_now(round_id: int) -> Response:
+    """Close a round early (the confirmation page, ``confirm_close``, says how many it stops)."""
     round_ = round_or_404(round_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -96,6 +97,21 @@ def close_now(round_id: int) -> Response:
         db.session.commit()
         flash(_("Round closed. Its links now say the pulse has closed."), "success")
     return redirect(url_for("rounds.detail", round_id=round_id))
+
+
+@bp.route("/t/<slug>/rounds/<int:round_id>/close", methods=["GET"])
+@roles("owner", "admin")
+def confirm_close(round_id: int) -> Any:
+    """Closing cannot be undone: a page that says how many people it stops from answering."""
+    round_ = round_or_404(round_id)
+    if round_.status == "closed":
+        return redirect(url_for("rounds.detail", round_id=round_id))
+    return render_template(
+        "pulses/rounds/confirm_close.html",
+        round=round_,
+        counts=round_counts([round_.id])[round_.id],
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/t/<slug>/rounds/<int:round_id>/note", methods=["POST"])
