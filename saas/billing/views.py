@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -23,6 +24,7 @@ from saas.auth import forms as auth_forms
 from saas.auth import service as auth_service
 from saas.billing import plans, service, webhooks
 from saas.billing.entitlements import PURGE_AFTER, billing_configured, entitlements
+from saas.billing.forms import CheckoutForm
 from saas.extensions import csrf
 from saas.tenancy.resolve import current_tenant, roles
 
@@ -79,12 +81,17 @@ def page() -> str:
     )
 
 
-@bp.post("/t/<slug>/billing/checkout/<plan_key>/<interval>")
+@bp.post("/t/<slug>/billing/checkout")
 @roles("owner")
-def checkout(plan_key: str, interval: str) -> Response:
-    auth_forms.EmptyForm().validate_on_submit() or abort(400)
+def checkout() -> Response:
+    form = CheckoutForm()
+    if not form.validate_on_submit():
+        flash(_("That plan does not exist."), "error")
+        return redirect(url_for("billing.page"))
     try:
-        url = service.checkout_url(current_tenant(), plan_key, interval, current_user.email)
+        url = service.checkout_url(
+            current_tenant(), form.plan.data, form.interval.data, current_user.email
+        )
     except service.BillingError as exc:
         flash(str(exc), "error")
         return redirect(url_for("billing.page"))
