@@ -56,7 +56,7 @@ def send(tenant: Tenant, kind: str) -> int:
             text, html = mail.render_bodies(
                 f"billing_{kind.split('_')[0] if kind.startswith('purge') else kind}",
                 tenant=tenant,
-                name=name,
+                owner=name,
                 link=link,
                 kind=kind,
                 trial_ends_at=tenant.trial_ends_at,
@@ -72,9 +72,8 @@ def send(tenant: Tenant, kind: str) -> int:
 
 
 def _each(condition: object, kind_for: object) -> None:
-    with unscoped():
+    with task_app_context(), unscoped():  # a session of its own: the caller's is left alone
         ids = list(db.session.scalars(select(Tenant.id).where(condition)))  # type: ignore[arg-type]
-    db.session.rollback()
     for tenant_id in ids:
         with task_app_context(), tenant_context(tenant_id):
             tenant = db.session.get(Tenant, tenant_id)

@@ -117,12 +117,12 @@ def invoices(tenant: Tenant, limit: int = 24) -> list[Invoice]:
         )
     except stripe.StripeError:
         return []
-    return [_invoice(item) for item in found.data]
+    return [_invoice(item.to_dict()) for item in found.data]
 
 
 def _invoice(item: Any) -> Invoice:
     return Invoice(
-        number=item.get("number") or item.id,
+        number=item.get("number") or item["id"],
         created=datetime.fromtimestamp(item.get("created") or 0, UTC),
         total=int(item.get("total") or 0),
         currency=(item.get("currency") or plans.CURRENCY).upper(),

@@ -103,7 +103,7 @@ def apply_subscription(tenant: Tenant, subscription: Any, now: datetime) -> dict
 
 def refresh(tenant: Tenant, subscription_id: str, now: datetime) -> dict[str, tuple]:
     """Re-read the subscription from Stripe and apply it (what every webhook does)."""
-    subscription = stripe_api.client().v1.subscriptions.retrieve(subscription_id)
+    subscription = stripe_api.client().v1.subscriptions.retrieve(subscription_id).to_dict()
     return apply_subscription(tenant, subscription, now)
 
 
@@ -136,12 +136,13 @@ def reconcile(now: datetime) -> int:
     """
     corrected = 0
     listing = stripe_api.client().v1.subscriptions.list(params={"status": "all", "limit": 100})
-    for subscription in listing.auto_paging_iter():
-        tenant = tenant_for(subscription)
-        db.session.rollback()
-        if tenant is None:
+    for found in listing.auto_paging_iter():
+        subscription = found.to_dict()
+        with task_app_context():  # a session of its own per company: the caller's is left alone
+            tenant = tenant_for(subscription)
+            tenant_id = tenant.id if tenant is not None else None
+        if tenant_id is None:
             continue
-        tenant_id = tenant.id
         with task_app_context(), tenant_context(tenant_id):
             tenant = db.session.get(Tenant, tenant_id)
             if tenant is None or (
@@ -171,9 +172,12 @@ def billing_tick(now: datetime) -> None:
         return
     from saas.health import WorkerHeartbeat, record_heartbeat
 
-    last = db.session.get(WorkerHeartbeat, "billing_reconcile")
-    if last is None or now - _aware(last.beat_at) >= RECONCILE_EVERY:
-        record_heartbeat("billing_reconcile", now)
+    with task_app_context():
+        last = db.session.get(WorkerHeartbeat, "billing_reconcile")
+        due = last is None or now - _aware(last.beat_at) >= RECONCILE_EVERY
+        if due:
+            record_heartbeat("billing_reconcile", now)
+    if due:
         try:
             reconcile(now)
         except stripe.StripeError:

@@ -73,7 +73,7 @@ def process_event(event_id: str, event_type: str, subscription_id: str | None) -
     with task_app_context():
         from saas.billing import stripe_api
 
-        subscription = stripe_api.client().v1.subscriptions.retrieve(subscription_id)
+        subscription = stripe_api.client().v1.subscriptions.retrieve(subscription_id).to_dict()
         tenant = sync.tenant_for(subscription)
         if tenant is None:
             log.warning(
@@ -101,4 +101,4 @@ def construct(payload: bytes, signature: str | None) -> Any:
     """The verified event (raises ``ValueError`` or ``stripe.SignatureVerificationError``)."""
     from saas.billing import stripe_api
 
-    return stripe_api.construct_event(payload, signature)
+    return stripe_api.construct_event(payload, signature).to_dict()
