@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import stripe
 from flask import (
@@ -11,6 +12,7 @@ from flask import (
     abort,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -22,10 +24,11 @@ from flask_login import current_user
 
 from saas.auth import forms as auth_forms
 from saas.auth import service as auth_service
-from saas.billing import plans, service, webhooks
+from saas.billing import plans, service, stripe_api, webhooks
 from saas.billing.entitlements import PURGE_AFTER, billing_configured, entitlements
 from saas.billing.forms import CheckoutForm
 from saas.extensions import csrf
+from saas.security import CONTENT_SECURITY_POLICY
 from saas.tenancy.resolve import current_tenant, roles
 
 bp = Blueprint("billing", __name__)
@@ -60,24 +63,45 @@ def pricing() -> str:
     )
 
 
+STRIPE_PAGES = ("https://checkout.stripe.com", "https://billing.stripe.com")
+
+
+def _stripe_may_receive_forms(body: str) -> Response:
+    """The billing page's forms redirect (303) to Stripe's Checkout and portal: the CSP's
+    ``form-action`` covers redirects, so it names Stripe's pages (and ``STRIPE_API_BASE``'s
+    origin, where a test or local Stripe serves them)."""
+    hosts = list(STRIPE_PAGES)
+    base = stripe_api.settings().stripe_api_base
+    if base:
+        parts = urlsplit(base)
+        hosts.append(f"{parts.scheme}://{parts.netloc}")
+    response = make_response(body)
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", "form-action 'self' " + " ".join(hosts)
+    )
+    return response
+
+
 @bp.get("/t/<slug>/billing")
 @roles("owner")
-def page() -> str:
+def page() -> Response:
     tenant = current_tenant()
-    return render_template(
-        "billing/billing.html",
-        configured=billing_configured(),
-        rights=entitlements(tenant),
-        seats_used=service.seats_for_quantity(),
-        plans=plans.PLANS.values(),
-        feature_names=plans.FEATURE_NAMES,
-        currency=plans.CURRENCY,
-        price_id=plans.price_id,
-        invoices=service.invoices(tenant),
-        form=auth_forms.EmptyForm(),
-        plan_name=lambda key: plans.plan(key).name,
-        state_label=STATE_LABELS.get,
-        purge_on=tenant.canceled_at + PURGE_AFTER if tenant.canceled_at else None,
+    return _stripe_may_receive_forms(
+        render_template(
+            "billing/billing.html",
+            configured=billing_configured(),
+            rights=entitlements(tenant),
+            seats_used=service.seats_for_quantity(),
+            plans=plans.PLANS.values(),
+            feature_names=plans.FEATURE_NAMES,
+            currency=plans.CURRENCY,
+            price_id=plans.price_id,
+            invoices=service.invoices(tenant),
+            form=auth_forms.EmptyForm(),
+            plan_name=lambda key: plans.plan(key).name,
+            state_label=STATE_LABELS.get,
+            purge_on=tenant.canceled_at + PURGE_AFTER if tenant.canceled_at else None,
+        )
     )
 
 

@@ -230,6 +230,9 @@ class FakeStripe:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode() if length else ""
+                if method == "GET" and parts.path.startswith(("/checkout/", "/portal/")):
+                    self._page_for_people(parts.path)
+                    return
                 pairs = parse_qsl(parts.query, keep_blank_values=True)
                 pairs += parse_qsl(body, keep_blank_values=True)
                 if not self.headers.get("Authorization", "").startswith("Bearer sk_test_"):
@@ -243,6 +246,19 @@ class FakeStripe:
                 self.send_header("Request-Id", _id("req"))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _page_for_people(self, path: str) -> None:
+                """Stripe's hosted Checkout or portal page, as far as a browser test needs."""
+                title = "Stripe Checkout (test)" if "checkout" in path else "Stripe portal (test)"
+                html = (
+                    f'<!doctype html><html lang="en"><head><title>{title}</title></head>'
+                    f"<body><main><h1>{title}</h1><p>{path}</p></main></body></html>"
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(html)))
+                self.end_headers()
+                self.wfile.write(html)
 
             def do_GET(self) -> None:
                 self._serve("GET")
