@@ -150,3 +150,22 @@ def test_a_starter_company_gets_402_from_the_api_and_a_message_for_processes(cli
     assert response.status_code == 402
     error = response.get_json()["error"]
     assert error["code"] == "plan_required" and "Growth" in error["message"]
+
+
+def test_pages_above_the_plan_say_which_plans_include_them(client, company):
+    tenant, _headers = company
+    with tenant_context(tenant.id):
+        on_plan(db.session.get(Tenant, tenant.id), "starter")
+    for path, feature in (
+        ("/pulses/processes", "Processes"),
+        ("/pulses/interactions", "Processes"),
+        ("/questions/new", "Questions of your own"),
+    ):
+        response = client.get(f"/t/{tenant.slug}{path}")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 402, path
+        assert f"{feature}" in page and "part of the Growth / Scale plans" in page, path
+        assert f"/t/{tenant.slug}/billing" in page
+    with tenant_context(tenant.id):
+        on_plan(db.session.get(Tenant, tenant.id), "growth")
+    assert client.get(f"/t/{tenant.slug}/pulses/processes").status_code == 200
