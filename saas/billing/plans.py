@@ -38,7 +38,7 @@ FEATURE_NAMES = {
 @dataclass(frozen=True)
 class Plan:
     key: str
-    name: object  # a lazy string
+    name: str  # a brand name, the same in every language
     seat_limit: int | None  # active employees; None: no limit
     features: frozenset[str]
     monthly: Decimal  # per active employee per month, billed monthly
@@ -53,9 +53,9 @@ _GROWTH = _STARTER | {CUSTOMER_PULSES, PROCESSES, API, CUSTOM_QUESTIONS}
 _SCALE = _GROWTH | {BENCHMARK, TEAM_REPORTS}
 
 PLANS: dict[str, Plan] = {
-    "starter": Plan("starter", _l("Starter"), 50, _STARTER, Decimal("4"), Decimal("3.20")),
-    "growth": Plan("growth", _l("Growth"), 1_000, _GROWTH, Decimal("7"), Decimal("5.60")),
-    "scale": Plan("scale", _l("Scale"), None, _SCALE, Decimal("10"), Decimal("8")),
+    "starter": Plan("starter", "Starter", 50, _STARTER, Decimal("4"), Decimal("3.20")),
+    "growth": Plan("growth", "Growth", 1_000, _GROWTH, Decimal("7"), Decimal("5.60")),
+    "scale": Plan("scale", "Scale", None, _SCALE, Decimal("10"), Decimal("8")),
 }
 #: A trial has everything of Growth, up to Growth's seats.
 TRIAL_PLAN = "growth"

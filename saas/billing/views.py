@@ -34,7 +34,7 @@ from saas.tenancy.resolve import current_tenant, roles
 bp = Blueprint("billing", __name__)
 STATE_LABELS = {
     "trialing": _l("Trial"),
-    "active": _l("Active"),
+    "active": _l("Active subscription"),
     "incomplete": _l("Payment needs your action"),
     "past_due": _l("Payment failed: grace period"),
     "past_due_expired": _l("Payment failed: read-only"),

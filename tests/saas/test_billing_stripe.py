@@ -94,7 +94,7 @@ def test_checkout_redirects_to_stripe_and_a_paid_checkout_makes_the_company_acti
     assert (tenant.plan, tenant.status, tenant.billing_interval) == ("growth", "active", "yearly")
     assert tenant.trial_ends_at is None
     page = client.get(shop.url()).get_data(as_text=True)
-    assert "Active" in page and "billed yearly" in page
+    assert "Active subscription" in page and "billed yearly" in page
     assert "https://invoice.stripe.test/i/" in page  # Stripe's own invoice link
     portal = client.post(shop.url("/portal"))
     assert portal.status_code == 303 and portal.headers["Location"].endswith(customer["id"])
@@ -276,3 +276,18 @@ def test_without_stripe_keys_billing_says_it_is_not_configured(ctx, client):
     assert client.post("/billing/stripe/webhook", data="{}").status_code == 404
     pricing = client.get("/pricing").get_data(as_text=True)
     assert "Starter" in pricing and "Growth" in pricing and "Scale" in pricing
+
+
+def test_owners_get_billing_mail_in_their_language(client, shop, outbox):
+    with tenant_context(shop.tenant_id):
+        from saas.auth.models import User
+
+        owner = db.session.scalar(select(User).where(User.email == shop.owner_email))
+        owner.locale = "es"
+        db.session.commit()
+    subscription = subscribe(client, shop)
+    shop.fake.set_status(subscription["id"], "past_due")
+    post_event(client, shop.fake.event("customer.subscription.updated", subscription))
+    message = outbox.last_to(shop.owner_email)
+    assert message["Subject"] == "El pago de Bakery Co en Outcome Pulse no se ha podido cobrar"
+    assert "Todo sigue funcionando durante 7 días" in text_of(message)
