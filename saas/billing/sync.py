@@ -61,9 +61,12 @@ def tenant_for(subscription: Any) -> Tenant | None:
 
 def apply_subscription(tenant: Tenant, subscription: Any, now: datetime) -> dict[str, tuple]:
     """Copy ``subscription`` (as Stripe has it now) onto ``tenant``; returns what changed."""
-    if tenant.comped:
-        return {}
     status = subscription.get("status") or "canceled"
+    if tenant.comped or (
+        tenant.stripe_subscription_id not in (None, subscription.get("id"))
+        and status in ("canceled", "incomplete_expired")
+    ):
+        return {}  # comped, or an old subscription of a company that has a newer one
     price, _quantity = _price_of(subscription)
     known = plans.plan_of_price(price or "")
     wanted: dict[str, Any] = {
@@ -143,16 +146,21 @@ def reconcile(now: datetime) -> int:
             tenant_id = tenant.id if tenant is not None else None
         if tenant_id is None:
             continue
-        with task_app_context(), tenant_context(tenant_id):
-            tenant = db.session.get(Tenant, tenant_id)
-            if tenant is None or (
-                tenant.stripe_subscription_id not in (None, subscription["id"])
-                and subscription.get("status") in ("canceled", "incomplete_expired")
-            ):
-                continue  # an old subscription of a tenant that has a newer one
+        try:
+            corrected += _reconcile_one(tenant_id, subscription, now)
+        except Exception:  # one company's trouble (mail, Stripe) never stops the others
+            log.exception("billing reconciliation failed for tenant %s", tenant_id)
+    return corrected
+
+
+def _reconcile_one(tenant_id: int, subscription: dict[str, Any], now: datetime) -> int:
+    corrected = 0
+    with task_app_context(), tenant_context(tenant_id):
+        tenant = db.session.get(Tenant, tenant_id)
+        if tenant is not None:
             changes = apply_subscription(tenant, subscription, now)
             if changes:
-                corrected += 1
+                corrected = 1
                 log.warning(
                     "billing reconciliation corrected tenant %s: %s",
                     tenant_id,

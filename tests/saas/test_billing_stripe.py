@@ -291,3 +291,15 @@ def test_owners_get_billing_mail_in_their_language(client, shop, outbox):
     message = outbox.last_to(shop.owner_email)
     assert message["Subject"] == "El pago de Bakery Co en Outcome Pulse no se ha podido cobrar"
     assert "Todo sigue funcionando durante 7 días" in text_of(message)
+
+
+def test_the_end_of_an_old_subscription_does_not_cancel_the_new_one(client, shop):
+    old = subscribe(client, shop, plan="starter")
+    new = subscribe(client, shop, plan="scale")
+    assert shop.tenant().stripe_subscription_id == new["id"]
+    shop.fake.set_status(old["id"], "canceled")
+    post_event(client, shop.fake.event("customer.subscription.deleted", old))
+    tenant = shop.tenant()
+    assert (tenant.status, tenant.plan) == ("active", "scale")
+    sync.reconcile(utcnow())
+    assert shop.tenant().status == "active"
