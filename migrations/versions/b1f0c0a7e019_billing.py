@@ -25,6 +25,9 @@ def upgrade():
         batch_op.add_column(sa.Column("seats_synced_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("billing_notice", sa.String(length=20), nullable=True))
         batch_op.add_column(
+            sa.Column("billing_notice_at", sa.DateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(
             sa.Column("comped", sa.Boolean(), nullable=False, server_default=sa.false())
         )
     with op.batch_alter_table("tenants", schema=None) as batch_op:
@@ -61,7 +64,7 @@ def downgrade():
     op.drop_table("stripe_events")
     with op.batch_alter_table("tenants", schema=None) as batch_op:
         for name in (
-            "comped", "billing_notice", "seats_synced_at", "canceled_at", "past_due_since",
+            "comped", "billing_notice_at", "billing_notice", "seats_synced_at", "canceled_at", "past_due_since",
             "billing_interval", "trial_ends_at",
         ):
             batch_op.drop_column(name)

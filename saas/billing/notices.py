@@ -13,7 +13,7 @@ from sqlalchemy import select
 from saas import mail
 from saas.auth.models import Membership
 from saas.billing.entitlements import PURGE_AFTER
-from saas.db import tenant_context, unscoped
+from saas.db import tenant_context, unscoped, utcnow
 from saas.extensions import db
 from saas.tasks import task_app_context
 from saas.tenancy.models import Tenant
@@ -46,10 +46,23 @@ def owners() -> list[tuple[str, str, str]]:
     return [(m.user.email, m.user.name, m.user.locale) for m in members]
 
 
-def send(tenant: Tenant, kind: str) -> int:
+def purge_date(tenant: Tenant) -> datetime | None:
+    """When a canceled company's data goes: 90 days after the cancellation, and never sooner
+    than 7 days after its last warning."""
+    if tenant.canceled_at is None:
+        return None
+    when = _aware(tenant.canceled_at) + PURGE_AFTER
+    if tenant.billing_notice == "purge_7" and tenant.billing_notice_at is not None:
+        when = max(when, _aware(tenant.billing_notice_at) + PURGE_WARNINGS[1][1])
+    return when
+
+
+def send(tenant: Tenant, kind: str, now: datetime | None = None) -> int:
     """Mail ``kind`` to the owners of ``tenant`` (the current tenant); returns how many."""
     link = mail.absolute_url("billing.page", slug=tenant.slug)
-    purge_on = tenant.canceled_at + PURGE_AFTER if tenant.canceled_at else None
+    now = now or utcnow()
+    tenant.billing_notice, tenant.billing_notice_at = kind, now
+    purge_on = purge_date(tenant)
     sent = 0
     for email, name, locale in owners():
         with force_locale(locale):
@@ -66,12 +79,11 @@ def send(tenant: Tenant, kind: str) -> int:
                 mail.build_message(to=email, subject=_subject(kind, tenant), text=text, html=html)
             )
         sent += 1
-    tenant.billing_notice = kind
     log.info("billing: %s mailed to %s owner(s) of tenant %s", kind, sent, tenant.id)
     return sent
 
 
-def _each(condition: object, kind_for: object) -> None:
+def _each(condition: object, kind_for: object, now: datetime) -> None:
     with task_app_context(), unscoped():  # a session of its own: the caller's is left alone
         ids = list(db.session.scalars(select(Tenant.id).where(condition)))  # type: ignore[arg-type]
     for tenant_id in ids:
@@ -79,7 +91,7 @@ def _each(condition: object, kind_for: object) -> None:
             tenant = db.session.get(Tenant, tenant_id)
             kind = kind_for(tenant) if tenant is not None else None  # type: ignore[operator]
             if kind and tenant.billing_notice != kind:  # type: ignore[union-attr]
-                send(tenant, kind)  # type: ignore[arg-type]
+                send(tenant, kind, now)  # type: ignore[arg-type]
                 db.session.commit()
 
 
@@ -100,6 +112,7 @@ def due(now: datetime) -> None:
         & (Tenant.trial_ends_at > now)
         & ~Tenant.comped,
         trial,
+        now,
     )
 
     def purge(tenant: Tenant) -> str | None:
@@ -114,4 +127,5 @@ def due(now: datetime) -> None:
         & Tenant.canceled_at.is_not(None)
         & (Tenant.canceled_at <= now - (PURGE_AFTER - PURGE_WARNINGS[0][1])),
         purge,
+        now,
     )

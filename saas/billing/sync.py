@@ -16,7 +16,7 @@ import stripe
 from sqlalchemy import select
 
 from saas import hooks
-from saas.billing import notices, plans, stripe_api
+from saas.billing import notices, plans, purge, stripe_api
 from saas.billing.entitlements import billing_configured
 from saas.db import tenant_context, unscoped
 from saas.extensions import db
@@ -83,6 +83,8 @@ def apply_subscription(tenant: Tenant, subscription: Any, now: datetime) -> dict
         wanted["past_due_since"] = tenant.past_due_since or now
     else:
         wanted["past_due_since"] = None
+    if wanted["status"] == "active" and tenant.billing_notice in ("purge_30", "purge_7"):
+        wanted["billing_notice"] = None  # subscribed again: a later cancellation warns afresh
     if wanted["status"] == "canceled":
         ended = subscription.get("ended_at") or subscription.get("canceled_at")
         wanted["canceled_at"] = tenant.canceled_at or _when(ended) or now
@@ -191,6 +193,7 @@ def billing_tick(now: datetime) -> None:
         except stripe.StripeError:
             log.exception("billing reconciliation could not reach Stripe")
     notices.due(now)
+    purge.purge_due(now)
 
 
 def _aware(moment: datetime) -> datetime:

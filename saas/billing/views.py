@@ -24,8 +24,8 @@ from flask_login import current_user
 
 from saas.auth import forms as auth_forms
 from saas.auth import service as auth_service
-from saas.billing import plans, service, stripe_api, webhooks
-from saas.billing.entitlements import PURGE_AFTER, billing_configured, entitlements
+from saas.billing import notices, plans, service, stripe_api, webhooks
+from saas.billing.entitlements import billing_configured, entitlements
 from saas.billing.forms import CheckoutForm
 from saas.extensions import csrf
 from saas.security import CONTENT_SECURITY_POLICY
@@ -100,7 +100,7 @@ def page() -> Response:
             form=auth_forms.EmptyForm(),
             plan_name=lambda key: plans.plan(key).name,
             state_label=STATE_LABELS.get,
-            purge_on=tenant.canceled_at + PURGE_AFTER if tenant.canceled_at else None,
+            purge_on=notices.purge_date(tenant),
         )
     )
 

@@ -48,6 +48,7 @@ class Tenant(Base):
     canceled_at: Mapped[datetime | None]
     seats_synced_at: Mapped[datetime | None]  # the quantity follows seats at most once a day
     billing_notice: Mapped[str | None] = mapped_column(String(20))  # the last one mailed
+    billing_notice_at: Mapped[datetime | None]
     comped: Mapped[bool] = mapped_column(default=False)  # free of charge (the demo)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 
 from saas.billing import sync
 from saas.billing.models import StripeEvent
-from saas.db import tenant_context, utcnow
+from saas.db import tenant_context, unscoped, utcnow
 from saas.extensions import db
 from saas.tenancy.models import Tenant
+from tenants.people.models import Employee
 from tests.factories import login, make_tenant, make_user, text_of
 from tests.factories.billing import PRICES, billing_on, post_event
 from tests.factories.fake_stripe import FakeStripe
@@ -228,19 +229,47 @@ def test_the_trial_ending_email_goes_once_three_days_before(client, shop, outbox
     assert "trial for Bakery Co ends soon" in message["Subject"]
 
 
-def test_a_canceled_company_is_warned_30_and_7_days_before_its_data_is_purged(client, shop, outbox):
+def test_a_canceled_company_is_warned_at_30_and_7_days_then_its_data_is_purged(
+    client, shop, outbox
+):
+    other = make_tenant("Neighbour Co")
+    add_employee(other, "stays@neighbour.test")
     subscription = subscribe(client, shop)
     shop.fake.set_status(subscription["id"], "canceled")
     post_event(client, shop.fake.event("customer.subscription.deleted", subscription))
     canceled_at = shop.tenant().canceled_at
     assert "data kept until" in client.get(shop.url()).get_data(as_text=True)
-    for day in (10, 59, 61, 62, 84, 85):
-        sync.billing_tick(canceled_at + timedelta(days=day))
+    minute = timedelta(minutes=1)
+    for day in (10, 59, 60, 62, 83, 85, 89):  # a tick a minute into each of these days
+        sync.billing_tick(canceled_at + timedelta(days=day) + minute)
     subjects = [m["Subject"] for m in outbox.to(shop.owner_email)]
     assert subjects == [
         "Bakery Co's Outcome Pulse data will be deleted in 30 days",
         "Bakery Co's Outcome Pulse data will be deleted in 7 days",
     ]
+    assert shop.tenant() is not None  # day 89: still there, still readable
+    sync.billing_tick(canceled_at + timedelta(days=90) + minute)
+    db.session.expire_all()
+    with unscoped():
+        assert db.session.get(Tenant, shop.tenant_id) is None
+        slugs = db.session.scalars(select(Employee.email).order_by(Employee.email)).all()
+    assert slugs == ["stays@neighbour.test"]  # the company's people went with it; no one else's
+
+
+def test_a_company_found_long_canceled_is_warned_before_anything_is_deleted(client, shop, outbox):
+    subscription = subscribe(client, shop)
+    shop.fake.set_status(subscription["id"], "canceled")
+    post_event(client, shop.fake.event("customer.subscription.deleted", subscription))
+    late = shop.tenant().canceled_at + timedelta(days=120)  # the worker was down for months
+    sync.billing_tick(late)
+    assert shop.tenant() is not None
+    (warning,) = outbox.to(shop.owner_email)
+    assert "deleted in 7 days" in warning["Subject"]
+    assert f"{(late + timedelta(days=7)):%b} {(late + timedelta(days=7)).day}" in text_of(warning)
+    sync.billing_tick(late + timedelta(days=6))
+    assert shop.tenant() is not None
+    sync.billing_tick(late + timedelta(days=7, minutes=1))
+    assert shop.tenant() is None
 
 
 def test_billing_status_prints_the_last_webhook(app, client, shop):
