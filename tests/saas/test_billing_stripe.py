@@ -332,3 +332,25 @@ def test_the_end_of_an_old_subscription_does_not_cancel_the_new_one(client, shop
     assert (tenant.status, tenant.plan) == ("active", "scale")
     sync.reconcile(utcnow())
     assert shop.tenant().status == "active"
+
+
+def test_the_webhook_answers_at_once_and_the_worker_does_the_work(client, shop):
+    """Through Huey's storage: the endpoint only verifies and records; the task asks Stripe."""
+    from saas.tasks import huey
+
+    response = checkout(client, shop)
+    session_id = response.headers["Location"].rsplit("/", 1)[-1]
+    shop.fake.complete_checkout(session_id)
+    event = shop.fake.event("checkout.session.completed", shop.fake.sessions[session_id])
+    asked = len(shop.fake.requests)
+    huey.immediate = False
+    try:
+        assert post_event(client, event).status_code == 200
+        assert len(shop.fake.requests) == asked  # Stripe not called while Stripe waits
+        assert shop.tenant().status == "trialing"
+        task = huey.dequeue()
+        assert task is not None and task.name.endswith("process_event")
+        huey.execute(task)
+    finally:
+        huey.immediate = True
+    assert shop.tenant().status == "active"
