@@ -175,6 +175,9 @@ def test_an_incomplete_payment_shows_a_banner_linking_to_billing(client, shop):
     assert shop.tenant().status == "incomplete"
     page = client.get(f"/t/{shop.slug}/people/").get_data(as_text=True)
     assert "A payment needs your action" in page and shop.url() in page
+    billing = client.get(shop.url()).get_data(as_text=True)
+    assert f"Complete the payment of invoice {invoice['number']}" in billing
+    assert invoice["hosted_invoice_url"] in billing
 
 
 def test_payment_failure_then_recovery_mails_the_owners(client, shop, outbox):
