@@ -43,6 +43,15 @@ def _stripe_failed(exc: stripe.StripeError) -> BillingError:
     )
 
 
+LIVE = ("trialing", "active", "incomplete", "past_due", "unpaid")
+
+
+def has_live_subscription(tenant: Tenant) -> bool:
+    """A Stripe subscription that is not over: plan changes go through the portal, not a second
+    Checkout (which would start a second subscription)."""
+    return bool(tenant.stripe_subscription_id) and tenant.status in LIVE
+
+
 def ensure_customer(tenant: Tenant, email: str) -> str:
     """The tenant's Stripe customer, created once and reused."""
     if tenant.stripe_customer_id:
@@ -66,6 +75,10 @@ def checkout_url(tenant: Tenant, plan_key: str, interval: str, email: str) -> st
     price = plans.price_id(plan_key, interval)
     if not billing_configured() or price is None:
         raise BillingError(_("Billing is not configured for that plan yet."))
+    if has_live_subscription(tenant):
+        raise BillingError(
+            _("You already have a subscription: change its plan in the customer portal.")
+        )
     try:
         customer = ensure_customer(tenant, email)
         session = stripe_api.client().v1.checkout.sessions.create(

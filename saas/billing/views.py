@@ -98,6 +98,7 @@ def page() -> Response:
             price_id=plans.price_id,
             invoices=service.invoices(tenant),
             form=auth_forms.EmptyForm(),
+            subscribed=service.has_live_subscription(tenant),
             plan_name=lambda key: plans.plan(key).name,
             state_label=STATE_LABELS.get,
             purge_on=notices.purge_date(tenant),

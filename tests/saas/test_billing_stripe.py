@@ -80,9 +80,9 @@ def test_checkout_redirects_to_stripe_and_a_paid_checkout_makes_the_company_acti
     assert session["tax_id_collection"] == {"enabled": "true"}
     assert session["line_items"] == [{"price": PRICES["growth", "yearly"], "quantity": "3"}]
     assert session["success_url"].startswith("http://localhost" + shop.url("/success"))
-    # A second checkout reuses the customer created the first time.
+    # A second checkout (the first was abandoned) reuses the customer created the first time.
     checkout(client, shop, "scale", "monthly")
-    assert len(shop.fake.customers) == 1
+    assert len(shop.fake.customers) == 1 and len(shop.fake.sessions) == 2
     (customer,) = shop.fake.customers.values()
     assert customer["metadata"]["tenant_id"] == str(shop.tenant_id)
     assert shop.tenant().stripe_customer_id == customer["id"]
@@ -96,6 +96,10 @@ def test_checkout_redirects_to_stripe_and_a_paid_checkout_makes_the_company_acti
     assert tenant.trial_ends_at is None
     page = client.get(shop.url()).get_data(as_text=True)
     assert "Active subscription" in page and "billed yearly" in page
+    assert "open the customer portal" in page and "Growth, Monthly" not in page
+    again = checkout(client, shop, "scale", "monthly")  # a stale tab: no second subscription
+    assert again.status_code == 302 and len(shop.fake.sessions) == 2
+    assert "change its plan in the customer portal" in client.get(shop.url()).get_data(as_text=True)
     assert "https://invoice.stripe.test/i/" in page  # Stripe's own invoice link
     portal = client.post(shop.url("/portal"))
     assert portal.status_code == 303 and portal.headers["Location"].endswith(customer["id"])
@@ -327,10 +331,13 @@ def test_owners_get_billing_mail_in_their_language(client, shop, outbox):
 
 def test_the_end_of_an_old_subscription_does_not_cancel_the_new_one(client, shop):
     old = subscribe(client, shop, plan="starter")
-    new = subscribe(client, shop, plan="scale")
-    assert shop.tenant().stripe_subscription_id == new["id"]
     shop.fake.set_status(old["id"], "canceled")
-    post_event(client, shop.fake.event("customer.subscription.deleted", old))
+    deleted = shop.fake.event("customer.subscription.deleted", old)
+    post_event(client, deleted)
+    assert shop.tenant().status == "canceled"
+    new = subscribe(client, shop, plan="scale")  # the company comes back on another plan
+    assert shop.tenant().stripe_subscription_id == new["id"]
+    post_event(client, shop.fake.event("customer.subscription.updated", old))  # late news
     tenant = shop.tenant()
     assert (tenant.status, tenant.plan) == ("active", "scale")
     sync.reconcile(utcnow())
