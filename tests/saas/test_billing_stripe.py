@@ -69,6 +69,8 @@ def test_checkout_redirects_to_stripe_and_a_paid_checkout_makes_the_company_acti
 ):
     page = client.get(shop.url()).get_data(as_text=True)
     assert "Trial (everything in Growth)" in page and "3 of 1,000 active employees" in page
+    people = client.get(f"/t/{shop.slug}/people/").get_data(as_text=True)
+    assert "3 of 1,000 seats in use (active employees, during your trial)." in people
     response = checkout(client, shop, "growth", "yearly")
     assert response.status_code == 303
     assert response.headers["Location"].startswith(shop.fake.url + "/checkout/cs_")
