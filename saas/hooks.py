@@ -4,7 +4,9 @@
 - ``timezone_changed(tenant)``: after a tenant's time zone changed;
 - ``tick(now)``: periodic work, run every minute by the worker under a lock;
 - ``team_choices()``: the ``(id, label)`` options for a team lead's team on the members page,
-  answered by the area that owns teams (so the shell names no area).
+  answered by the area that owns teams (so the shell names no area);
+- ``seats_used()``: the current tenant's active employees (billing's quantity), answered by the
+  area that owns people.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-POINTS = ("onboarding", "timezone_changed", "tick", "team_choices")
+POINTS = ("onboarding", "timezone_changed", "tick", "team_choices", "seats_used")
 _KEY = "outcome_pulse.hooks"
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, g, request
 
-from saas import auth, errors, health, i18n, mailbox, tenancy
+from saas import auth, billing, errors, health, i18n, mailbox, tenancy
 from saas.areas import Area, init_areas
 from saas.db import configure_sqlite, reset_read_only, set_read_only
 from saas.extensions import db, login_manager
@@ -23,9 +23,18 @@ AREAS: tuple[Area, ...] = (
     Area(tenancy, blueprints=("tenancy",), cli=("tenants",)),
     Area(mailbox, blueprints=("mailbox",)),
     Area(
+        billing,
+        blueprints=("billing",),
+        cli=("billing",),
+        hooks=(("tick", "saas.billing.sync.billing_tick"),),
+    ),
+    Area(
         people,
         blueprints=("people",),
-        hooks=(("team_choices", "tenants.people.teams.team_choices"),),
+        hooks=(
+            ("team_choices", "tenants.people.teams.team_choices"),
+            ("seats_used", "tenants.people.service.seats_used"),
+        ),
     ),
     Area(
         surveys,

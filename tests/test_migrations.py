@@ -72,3 +72,33 @@ def test_migrations_build_exactly_the_models_schema(tmp_path):
         assert differences == [], f"{dialect}: models and migrations differ: {differences}"
         checked.append(dialect)
     assert "sqlite" in checked
+
+
+@pytest.mark.slow
+def test_companies_that_exist_when_billing_lands_get_a_fresh_trial(tmp_path):
+    """Never a surprise lock: the billing migration gives every existing company 14 days."""
+    from datetime import UTC, datetime, timedelta
+
+    url = f"sqlite:///{tmp_path / 'before_billing.db'}"
+    application = create_app({"SETTINGS": make_settings(url, tmp_path), "TESTING": True})
+    application.config["SQLALCHEMY_DATABASE_URI"] = url
+    with application.app_context():
+        upgrade(revision="11948ab137fa")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO tenants (name, slug, country, timezone, locale,"
+                    " anonymity_threshold, comment_threshold, accent_color, logo_version, plan,"
+                    " status, created_at) VALUES ('Old Co', 'old-co', 'ES', 'UTC', 'en', 5, 10,"
+                    " '#1f5fa8', 0, 'starter', 'canceled', '2026-01-01 00:00:00')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            status, trial_end, comped = conn.execute(
+                text("SELECT status, trial_ends_at, comped FROM tenants WHERE slug = 'old-co'")
+            ).one()
+        db.engine.dispose()
+    ends = datetime.fromisoformat(str(trial_end)).replace(tzinfo=UTC)
+    assert status == "trialing" and not comped
+    assert timedelta(days=13, hours=23) < ends - datetime.now(UTC) <= timedelta(days=14)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import CheckConstraint, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -10,6 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from saas.db import Base, utcnow
 
 US_LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "CL", "CO", "VE", "PH", "GT", "CR", "PA"})
+
+
+def _trial_end() -> datetime:
+    """A new company's trial: 14 days, no card."""
+    return utcnow() + timedelta(days=14)
 
 
 class Tenant(Base):
@@ -39,6 +44,14 @@ class Tenant(Base):
     status: Mapped[str] = mapped_column(String(20), default="trialing")
     stripe_customer_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     stripe_subscription_id: Mapped[str | None] = mapped_column(String(64))
+    trial_ends_at: Mapped[datetime | None] = mapped_column(default=_trial_end)
+    billing_interval: Mapped[str | None] = mapped_column(String(10))
+    past_due_since: Mapped[datetime | None]
+    canceled_at: Mapped[datetime | None]
+    seats_synced_at: Mapped[datetime | None]  # the quantity follows seats at most once a day
+    billing_notice: Mapped[str | None] = mapped_column(String(20))  # the last one mailed
+    billing_notice_at: Mapped[datetime | None]
+    comped: Mapped[bool] = mapped_column(default=False)  # free of charge (the demo)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from saas.billing.entitlements import entitlements
 from saas.errors import json_error
 from saas.extensions import csrf, db, limiter
 from saas.security import hash_secret
@@ -52,7 +53,14 @@ def _authenticate() -> Any:
     key = service.authenticate_key(secret.strip())
     if key is None:
         raise ApiError(401, "unauthorized", "This API key is not valid or was revoked.")
-    enter_tenant(service.tenant_of(key))  # left by the app's one teardown (saas.tenancy)
+    tenant = service.tenant_of(key)
+    enter_tenant(tenant)  # left by the app's one teardown (saas.tenancy)
+    if not entitlements(tenant).can_use_api:
+        raise ApiError(
+            402,
+            "plan_required",
+            "The API is part of the Growth and Scale plans: an owner can upgrade in Billing.",
+        )
     g.api_key = key
     return None
 

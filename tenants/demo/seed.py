@@ -32,6 +32,8 @@ def seed_demo() -> Tenant:
             locale="en",
             contact_email="people@demo.example",
         )
+    # The demo company is comped on Scale: every feature, never billed, never read-only.
+    tenant.plan, tenant.status, tenant.comped, tenant.trial_ends_at = "scale", "active", True, None
     with tenant_context(tenant.id):
         members.ensure_demo_users()
         db.session.flush()

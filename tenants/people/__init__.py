@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
         api,  # the /api/v1 endpoints
         import_views,
         models,
+        service,
         team_views,
         teams,
         views,
@@ -21,3 +22,4 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     hooks.add(app, "team_choices", teams.team_choices)
+    hooks.add(app, "seats_used", service.seats_used)

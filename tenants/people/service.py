@@ -67,18 +67,26 @@ def seats_used() -> int:
 
 def seat_limit_message(tenant: Tenant, wanted: int) -> str:
     rights = entitlements(tenant)
+    if rights.status == "trialing":
+        return _(
+            "Your trial includes %(limit)s seats (active employees); this would bring you to "
+            "%(wanted)s. Deactivate people who have left or choose a plan in Billing.",
+            limit=format_decimal(rights.seat_limit or 0),
+            wanted=format_decimal(wanted),
+        )
     return _(
         "Your %(plan)s plan includes %(limit)s seats (active employees); this would bring you "
         "to %(wanted)s. Deactivate people who have left or upgrade your plan.",
         plan=rights.plan.capitalize(),
-        limit=format_decimal(rights.seat_limit),
+        limit=format_decimal(rights.seat_limit or 0),
         wanted=format_decimal(wanted),
     )
 
 
 def check_seats(tenant: Tenant, adding: int = 1) -> None:
     used = seats_used()
-    if used + adding > entitlements(tenant).seat_limit:
+    limit = entitlements(tenant).seat_limit
+    if limit is not None and used + adding > limit:
         raise SeatLimitExceeded(seat_limit_message(tenant, used + adding))
 
 

@@ -68,7 +68,12 @@ def list_filters() -> tuple[str, int | None, str]:
 
 def seats() -> dict[str, object]:
     rights = entitlements(current_tenant())
-    return {"used": service.seats_used(), "limit": rights.seat_limit, "plan": rights.plan}
+    return {
+        "used": service.seats_used(),
+        "limit": rights.seat_limit,
+        "plan": rights.plan,
+        "trial": rights.status == "trialing",
+    }
 
 
 # -- employees -----------------------------------------------------------------------------------

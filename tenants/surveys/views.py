@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from saas.auth.forms import EmptyForm
+from saas.billing.gate import feature_required
+from saas.billing.plans import CUSTOM_QUESTIONS
 from saas.db import utcnow
 from saas.extensions import db
 from saas.tenancy.resolve import get_or_404, roles
@@ -60,6 +62,7 @@ def library() -> str:
 
 @bp.route("/t/<slug>/questions/new", methods=["GET", "POST"])
 @roles("owner", "admin")
+@feature_required(CUSTOM_QUESTIONS)
 def new_question() -> Response | tuple[str, int]:
     form = QuestionForm(locale=_locale())
     if not form.is_submitted():

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from saas.billing import entitlements as billing
 from saas.db import tenant_context
 from saas.extensions import db
+from saas.tenancy.models import Tenant
 from tenants.api import service as api_service
 from tenants.people.models import Customer, Employee, Team
 from tests.factories import make_tenant
+from tests.factories.billing import billing_on, on_plan, with_seats
 
 
 @pytest.fixture
@@ -127,13 +128,20 @@ def test_ten_thousand_items_in_one_call(api):
     assert api.count(Employee) == 10_000
 
 
-def test_the_seat_limit_refuses_the_whole_call_with_a_message(api, monkeypatch):
-    monkeypatch.setitem(billing.PLAN_SEATS, "starter", 3)
+def test_the_seat_limit_refuses_the_whole_call_with_a_message(app, api, monkeypatch):
+    with billing_on(app, monkeypatch):
+        with tenant_context(api.id):
+            on_plan(db.session.get(Tenant, api.id), "growth")
+        with_seats(monkeypatch, "growth", 3)
+        _the_seat_limit_refuses_the_whole_call(api)
+
+
+def _the_seat_limit_refuses_the_whole_call(api):
     response = api.put("/employees", _staff(4))
     assert response.status_code == 403
     error = response.get_json()["error"]
     assert error["code"] == "seat_limit"
-    assert "Your Starter plan includes 3 seats" in error["message"]
+    assert "Your Growth plan includes 3 seats" in error["message"]
     assert api.count(Employee) == 0
 
 

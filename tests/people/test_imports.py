@@ -9,11 +9,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from saas.billing import entitlements as billing
 from saas.db import tenant_context
 from saas.extensions import db
 from tenants.people.aggregates import writes
 from tenants.people.models import Customer, Employee, ImportJob, Team
+from tests.factories.billing import billing_on, on_plan, with_seats
 from tests.people.conftest import commit, count, employees, job, teams, upload
 
 HEADER = "Correo electrónico;Nombre;Apellidos;Equipo;Responsable;Idioma;Fecha de alta"
@@ -191,8 +191,17 @@ def test_deactivating_the_people_missing_from_the_file_keeps_their_rows(client, 
     assert all(e.active for e in employees(company).values())
 
 
-def test_the_seat_limit_is_checked_with_a_message_that_names_it(client, company, monkeypatch):
-    monkeypatch.setitem(billing.PLAN_SEATS, "starter", 5)
+@pytest.fixture
+def billing(app, monkeypatch):
+    with billing_on(app, monkeypatch) as fake:
+        yield fake
+
+
+def test_the_seat_limit_is_checked_with_a_message_that_names_it(
+    client, company, monkeypatch, billing
+):
+    on_plan(company.tenant, "starter")
+    with_seats(monkeypatch, "starter", 5)
     job_id = upload(client, company, hr_export(good=6, bad=False))
     page = client.get(company.url(f"/imports/{job_id}")).get_data(as_text=True)
     message = "Your Starter plan includes 5 seats (active employees); this would bring you to 6."

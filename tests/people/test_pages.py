@@ -13,6 +13,7 @@ from tenants.people import service
 from tenants.people.models import Customer, Employee, ImportJob, Team
 from tenants.people.teams import create_team
 from tests.factories import login, make_tenant, make_user
+from tests.factories.billing import billing_on
 from tests.people.conftest import employees, teams
 
 
@@ -110,7 +111,7 @@ def test_the_employee_list_paginates_searches_and_filters_by_team_subtree(client
     _people(company, 5, support, "helper")
     first = client.get(company.url("/")).get_data(as_text=True)
     assert "65 employees" in first and "Page 1 of 2" in first
-    assert "65 of 10,000 seats in use" in first
+    assert "65 seats in use" in first  # billing is not configured: no limit
     second = client.get(company.url("/?page=2")).get_data(as_text=True)
     assert "Seller 059" in second and "Seller 000" not in second
     found = client.get(company.url("/?q=helper+003")).get_data(as_text=True)
@@ -169,13 +170,15 @@ def test_adding_editing_and_deactivating_an_employee_keeps_the_row(client, compa
     assert employees(company)["ana@acme.test"].active is True
 
 
-def test_seats_are_active_employees_counted_against_the_entitlement(ctx, company):
+def test_seats_are_active_employees_counted_against_the_entitlement(app, ctx, company, monkeypatch):
     _people(company, 3)
     with tenant_context(company.id):
         employee = db.session.scalar(select(Employee))
         service.deactivate_employee(employee)
         assert service.seats_used() == 2
-        assert entitlements(company.tenant).seats_left(service.seats_used()) == 9_998
+        assert entitlements(company.tenant).seats_left(service.seats_used()) is None
+        with billing_on(app, monkeypatch):  # a trial: Growth's 1,000 seats
+            assert entitlements(company.tenant).seats_left(service.seats_used()) == 998
 
 
 def test_customers_are_listed_by_segment_and_serving_team_and_edited(client, company):

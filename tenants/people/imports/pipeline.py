@@ -61,7 +61,7 @@ class Staged:
             return None
         after = self.seats_after(deactivate_missing)
         limit = entitlements(self.tenant).seat_limit
-        if after > limit and after > self.seats_used:
+        if limit is not None and after > limit and after > self.seats_used:
             return seat_limit_message(self.tenant, after)
         return None
 
@@ -145,7 +145,8 @@ def apply_staged(staged: Staged, *, deactivate_missing: bool = False) -> Applied
         deactivated = writes.deactivate_missing(tenant_id, staged.kind, now)
     if staged.kind == "employees":
         after = writes.active_employee_count(tenant_id)
-        if after > entitlements(staged.tenant).seat_limit and after > staged.seats_used:
+        limit = entitlements(staged.tenant).seat_limit
+        if limit is not None and after > limit and after > staged.seats_used:
             raise SeatLimitExceeded(seat_limit_message(staged.tenant, after))
     stage.drop_stage(tenant_id)
     db.session.expire_all()

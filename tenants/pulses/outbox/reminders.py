@@ -25,9 +25,11 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from saas.billing.entitlements import entitlements
 from saas.db import require_tenant_id, utcnow
 from saas.extensions import db
 from saas.mail import PermanentFailure, TemporaryFailure
+from saas.tenancy.models import Tenant
 from tenants.people.models import Customer, Employee
 from tenants.pulses.models import Invitation, Round, Suppression
 from tenants.pulses.outbox.claims import Clock
@@ -102,8 +104,12 @@ def send_due_reminders(
     clock: Clock = utcnow,
     templates: Templates | None = None,
 ) -> int:
-    """Send the current tenant's due reminders; returns how many were sent."""
-    require_tenant_id()
+    """Send the current tenant's due reminders; returns how many were sent (none when the
+    tenant's subscription lets nothing new start)."""
+    tenant = db.session.get(Tenant, require_tenant_id())
+    if tenant is None or not entitlements(tenant, now).can_run:
+        db.session.rollback()
+        return 0
     rounds = db.session.scalars(
         select(Round).where(Round.status == "open", Round.closes_at > now).order_by(Round.id)
     ).all()

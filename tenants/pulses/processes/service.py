@@ -16,11 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from saas.billing.entitlements import entitlements
+from saas.billing.plans import PROCESSES
 from saas.db import iso_z, require_tenant_id
 from saas.extensions import db
+from saas.tenancy.models import Tenant
 from tenants.people.models import Customer, Team
 from tenants.pulses.models import Interaction, Process, Program
 from tenants.pulses.outbox.suppressions import suppressed_emails
@@ -39,6 +43,26 @@ class ProcessError(ValueError):
         super().__init__(message)
         self.code = code
         self.status = status
+
+
+def refuse_unless_entitled(now: datetime) -> None:
+    """Interactions need a plan with processes and a subscription that lets work start."""
+    rights = entitlements(db.session.get(Tenant, require_tenant_id()), now)  # type: ignore[arg-type]
+    if not rights.allows(PROCESSES):
+        raise ProcessError(
+            _("Processes are part of the Growth and Scale plans: an owner can upgrade in Billing."),
+            "plan_required",
+            402,
+        )
+    if not rights.can_run:
+        raise ProcessError(
+            _(
+                "Your subscription is not active, so no interaction is logged and no pulse "
+                "starts; your data is kept. An owner can choose a plan in Billing."
+            ),
+            "payment_required",
+            402,
+        )
 
 
 # -- processes -----------------------------------------------------------------------------
@@ -237,6 +261,7 @@ def log_interaction(
     external_id: str | None = None,
 ) -> Logged:
     """Log that ``process``'s action was done for ``customer`` and decide the pulse."""
+    refuse_unless_entitled(now)
     if occurred_at.tzinfo is None:
         raise ValueError("occurred_at must be aware")
     if occurred_at > now + FUTURE_TOLERANCE:

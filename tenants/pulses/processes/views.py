@@ -6,6 +6,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from saas.billing.gate import feature_required
+from saas.billing.plans import PROCESSES
 from saas.db import utcnow
 from saas.extensions import db
 from saas.tenancy.resolve import current_tenant, get_or_404, roles
@@ -55,6 +57,7 @@ def _processes_page(form: ProcessForm, status: int = 200) -> tuple[str, int]:
 
 @bp.route("/t/<slug>/pulses/processes", methods=["GET", "POST"], endpoint="processes")
 @roles("owner", "admin")
+@feature_required(PROCESSES)
 def processes_index() -> Response | tuple[str, int]:
     form = _process_form()
     if form.validate_on_submit():
@@ -79,6 +82,7 @@ def processes_index() -> Response | tuple[str, int]:
 
 @bp.route("/t/<slug>/pulses/processes/<int:process_id>", methods=["GET", "POST"])
 @roles("owner", "admin")
+@feature_required(PROCESSES)
 def process(process_id: int) -> Response | tuple[str, int]:
     item = get_or_404(Process, process_id)
     form = _process_form(item)
@@ -151,6 +155,7 @@ def _interactions_page(form: InteractionForm, status: int = 200) -> tuple[str, i
 
 @bp.route("/t/<slug>/pulses/interactions", methods=["GET", "POST"])
 @roles("owner", "admin")
+@feature_required(PROCESSES)
 def interactions() -> Response | tuple[str, int]:
     form = _interaction_form()
     if not form.validate_on_submit():

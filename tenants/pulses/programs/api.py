@@ -171,5 +171,6 @@ def launch_program_round(program_id: int, body: dict[str, Any]):  # type: ignore
         round_ = launch.launch_round(program, utcnow(), audience=body.get("audience_team_ids"))
     except LaunchError as exc:
         status = 409 if exc.code in {"round_open", "customer_program"} else 422
+        status = 402 if exc.code == "payment_required" else status
         raise ApiError(status, exc.code, str(exc)) from exc
     return jsonify(round=round_json(round_)), 201

@@ -17,6 +17,8 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, select, update
 
+from saas.billing.entitlements import entitlements
+from saas.billing.plans import CUSTOMER_PULSES
 from saas.db import tenant_context, unscoped
 from saas.extensions import db
 from saas.tasks import task_app_context
@@ -119,6 +121,9 @@ def sample_customers(now: datetime) -> int:
     """Draw each started customer program's monthly sample on the month's first tick."""
 
     def sample(tenant: Tenant, ids: list[int]) -> int:
+        rights = entitlements(tenant, now)
+        if not (rights.can_run and rights.allows(CUSTOMER_PULSES)):
+            return 0  # nothing new starts; the data is kept
         invited = 0
         for program_id in sorted(ids):
             program = db.session.get(Program, program_id)

@@ -19,8 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select
 
+from saas.billing.entitlements import entitlements
 from saas.extensions import db
 from saas.tenancy.models import Tenant
 from tenants.people.models import Employee, Team
@@ -195,6 +197,14 @@ def launch_round(
             "customer_program",
         )
     tenant = tenant_of(program)
+    if not entitlements(tenant).can_launch_rounds:
+        raise LaunchError(
+            _(
+                "Your subscription is not active, so no new round can start; results stay "
+                "readable and your data is kept. An owner can choose a plan in Billing."
+            ),
+            "payment_required",
+        )
     tz = tenant.timezone
     lock_program(program)
     current = open_round(program)
