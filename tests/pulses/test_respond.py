@@ -155,9 +155,11 @@ def test_validation_keeps_what_was_typed_and_ties_errors_to_the_questions(client
     assert f'href="#{missing}-' in html  # the summary links to the question
     assert re.search(rf'id="{kept}-{form[kept]}" name="{kept}" value="{form[kept]}" checked', html)
     assert not _invitation(tenant, made).answered
-    # The words typed for the purpose map travel (signed) to its step.
+    # The words typed travel (signed) to the step that asks for them.
     fixed = client.post(f"/r/{token}/submit", data=_step_form(html, form), csrf=False)
-    assert ">Answering support tickets</textarea>" in fixed.get_data(as_text=True)
+    steps = _walk(client, token, form, fixed.get_data(as_text=True))
+    shown = [step for step in steps if f'name="{texts[0]}"' in step]
+    assert len(shown) == 1 and ">Answering support tickets</textarea>" in shown[0]
     assert not _invitation(tenant, made).answered
 
 
