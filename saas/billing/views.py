@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -113,22 +114,24 @@ def checkout() -> Response:
     if not form.validate_on_submit():
         flash(_("That plan does not exist."), "error")
         return redirect(url_for("billing.page"))
-    try:
-        url = service.checkout_url(
+    return _to_stripe(
+        lambda: service.checkout_url(
             current_tenant(), form.plan.data, form.interval.data, current_user.email
         )
-    except service.BillingError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("billing.page"))
-    return redirect(url, code=303)
+    )
 
 
 @bp.post("/t/<slug>/billing/portal")
 @roles("owner")
 def portal() -> Response:
     auth_forms.EmptyForm().validate_on_submit() or abort(400)
+    return _to_stripe(lambda: service.portal_url(current_tenant()))
+
+
+def _to_stripe(stripe_url: Callable[[], str]) -> Response:
+    """303 to the Stripe page ``stripe_url`` makes, or back to billing with Stripe's reason."""
     try:
-        url = service.portal_url(current_tenant())
+        url = stripe_url()
     except service.BillingError as exc:
         flash(str(exc), "error")
         return redirect(url_for("billing.page"))

@@ -2,41 +2,18 @@
 
 from __future__ import annotations
 
-import codecs
-import io
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
 from saas.db import tenant_context
 from saas.extensions import db
 from tenants.people.aggregates import writes
-from tenants.people.models import Customer, Employee, ImportJob, Team
+from tenants.people.models import Customer, Employee, Team
 from tests.factories.billing import billing_on, on_plan, with_seats
+from tests.factories.people import hr_export
 from tests.people.conftest import commit, count, employees, job, teams, upload
-
-HEADER = "Correo electrónico;Nombre;Apellidos;Equipo;Responsable;Idioma;Fecha de alta"
-
-
-def hr_export(good: int = 47, bad: bool = True) -> bytes:
-    """An HR export as Excel writes it: BOM, semicolons, CRLF, Spanish headers, quoted cells.
-
-    Line 2 is the head of sales, everyone else reports to them. With ``bad``, three rows have
-    problems: line 10 (bad email), line 20 (duplicate of line 6), line 30 (unknown manager).
-    """
-    rows = [HEADER, "marta.ruiz@acme.test;Marta;Ruiz;Ventas;;es;01/02/2019"]
-    for i in range(1, good):
-        team = "Ventas" if i % 2 else "Soporte"
-        rows.append(
-            f'persona{i}@acme.test;"Persona; {i}";Pérez;{team};marta.ruiz@acme.test;'
-            f"{'es' if i % 3 else 'en'};15/03/2021"
-        )
-    if bad:
-        rows.insert(9, "pedro.gomez@@acme.test;Pedro;Gómez;Ventas;;es;01/01/2020")
-        rows.insert(19, "PERSONA4@acme.test;Otra;Persona;Ventas;;es;01/01/2020")
-        rows.insert(29, "luis.sanz@acme.test;Luis;Sanz;Soporte;nadie@acme.test;es;01/01/2020")
-    return codecs.BOM_UTF8 + "\r\n".join(rows).encode("utf-8") + b"\r\n"
 
 
 def test_the_preview_counts_rows_explains_bad_lines_and_lists_new_teams(client, company):
@@ -379,65 +356,3 @@ def test_header_synonyms(header, field):
     from tenants.people.imports.headers import map_headers
 
     assert map_headers("employees", [header])[0] == {field: 0}
-
-
-def test_a_file_of_the_other_kind_is_refused_by_name_and_nothing_is_imported(client, company):
-    for kind, sample, says in (
-        ("employees", "customers", "This looks like a customers file"),
-        ("customers", "employees", "This looks like an employees file"),
-    ):
-        body = client.get(company.url(f"/imports/sample.csv?kind={sample}")).data
-        page = client.post(
-            company.url("/imports"),
-            data={"kind": kind, "file": (io.BytesIO(body), f"{sample}.csv")},
-            content_type="multipart/form-data",
-        )
-        assert page.status_code == 200
-        html = page.get_data(as_text=True)
-        assert says in html and "Nothing was imported" in html
-        assert ("Segment" in html) if sample == "customers" else ("Jefe" in html)
-    assert count(company, Employee) == 0 and count(company, Customer) == 0
-    assert count(company, ImportJob) == 0
-
-
-def test_an_import_can_be_undone_for_a_day(client, company):
-    commit(client, company, upload(client, company, hr_export(good=6, bad=False)))
-    before = {
-        e.email: (e.name, e.team_id, e.start_date, e.active) for e in employees(company).values()
-    }
-    lines = hr_export(good=4, bad=False).decode("utf-8-sig").split("\r\n")
-    lines[2] = lines[2].replace('"Persona; 1"', "Renamed")  # persona1 gets a new name
-    lines.insert(3, "nueva@acme.test;Nueva;Persona;Ventas;;es;01/01/2024")
-    job_id = upload(client, company, "\r\n".join(lines))
-    missing = str(job(company, job_id).deactivate_rows)
-    commit(client, company, job_id, deactivate_missing="y", deactivate_count=missing)
-    people = employees(company)
-    assert people["persona1@acme.test"].name.startswith("Renamed") and "nueva@acme.test" in people
-    assert not people["persona5@acme.test"].active
-
-    page = client.get(company.url(f"/imports/{job_id}")).get_data(as_text=True)
-    assert "Undo this import" in page
-    undone = client.post(company.url(f"/imports/{job_id}/undo"), follow_redirects=True)
-    assert "Import undone" in undone.get_data(as_text=True)
-    after = {
-        e.email: (e.name, e.team_id, e.start_date, e.active) for e in employees(company).values()
-    }
-    assert after == before  # the rename, the new person and the deactivations are gone
-    assert job(company, job_id).status == "undone"
-    again = client.post(company.url(f"/imports/{job_id}/undo"), follow_redirects=True)
-    assert "can no longer be undone" in again.get_data(as_text=True)
-
-
-def test_an_import_older_than_a_day_cannot_be_undone(client, company):
-    job_id = upload(client, company, hr_export(good=6, bad=False))
-    commit(client, company, job_id)
-    with tenant_context(company.id):
-        done = db.session.get(ImportJob, job_id)
-        done.finished_at = done.finished_at - timedelta(days=1, minutes=1)
-        db.session.commit()
-    assert "Undo this import" not in client.get(company.url(f"/imports/{job_id}")).get_data(
-        as_text=True
-    )
-    refused = client.post(company.url(f"/imports/{job_id}/undo"), follow_redirects=True)
-    assert "can no longer be undone" in refused.get_data(as_text=True)
-    assert len(employees(company)) == 6
