@@ -126,6 +126,9 @@ def _enter_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
     g.tenant_slug = slug
     tenant = tenant_by_slug(slug)
     if tenant is None:
+        if not current_user.is_authenticated:
+            # The same answer as for a company that exists: a visitor cannot probe slugs.
+            abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
         abort(404)
     enter_tenant(tenant)
 

@@ -160,3 +160,13 @@ def test_a_signed_in_stranger_gets_the_same_404_as_an_unknown_company(client, ct
         assert "Hidden Acme Corp" not in body and "ab12cd" not in body
         # Byte for byte the unknown slug's page (the language switch echoes the path asked).
         assert body == unknown.get_data(as_text=True).replace("no-such-company-xyz", secret.slug)
+
+
+def test_a_signed_out_visitor_cannot_tell_a_company_that_exists_from_one_that_does_not(client, ctx):
+    secret = make_tenant("Hidden Acme Corp")
+    for path in ("/", "/members", "/people/"):
+        known = client.get(f"/t/{secret.slug}{path}")
+        unknown = client.get(f"/t/no-such-company-xyz{path}")
+        assert known.status_code == unknown.status_code == 302
+        assert "/login" in known.headers["Location"] and "/login" in unknown.headers["Location"]
+        assert "Hidden Acme Corp" not in known.get_data(as_text=True)
