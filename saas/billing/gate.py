@@ -16,18 +16,23 @@ from saas.tenancy.resolve import current_tenant
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def upgrade_page(feature: str) -> tuple[str, int] | None:
+    """The 402 page for ``feature`` when the current tenant's plan lacks it, else None."""
+    if entitlements(current_tenant()).allows(feature):
+        return None
+    including = [p.name for p in plans.PLANS.values() if feature in p.features]
+    return render_template(
+        "billing/upgrade.html",
+        feature=plans.FEATURE_NAMES[feature],
+        plans=including,
+    ), 402
+
+
 def feature_required(feature: str) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
-            if entitlements(current_tenant()).allows(feature):
-                return view(*args, **kwargs)
-            including = [p.name for p in plans.PLANS.values() if feature in p.features]
-            return render_template(
-                "billing/upgrade.html",
-                feature=plans.FEATURE_NAMES[feature],
-                plans=including,
-            ), 402
+            return upgrade_page(feature) or view(*args, **kwargs)
 
         return guarded  # type: ignore[return-value]
 

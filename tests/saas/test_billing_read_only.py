@@ -169,3 +169,21 @@ def test_pages_above_the_plan_say_which_plans_include_them(client, company):
     with tenant_context(tenant.id):
         on_plan(db.session.get(Tenant, tenant.id), "growth")
     assert client.get(f"/t/{tenant.slug}/pulses/processes").status_code == 200
+
+
+def test_a_starter_company_cannot_open_or_start_a_customer_program(client, company):
+    tenant, _headers = company
+    with tenant_context(tenant.id):
+        on_plan(db.session.get(Tenant, tenant.id), "starter")
+        customer_program = program_of(tenant, "customer")
+    base = f"/t/{tenant.slug}/pulses/programs"
+    for response in (
+        client.get(f"{base}/{customer_program.id}"),
+        client.get(f"{base}/new?kind=customer"),
+        client.post(f"{base}/{customer_program.id}/start"),
+    ):
+        assert response.status_code == 402
+        assert "Customer pulses" in response.get_data(as_text=True)
+    with tenant_context(tenant.id):
+        assert not db.session.get(Program, customer_program.id).started
+    assert client.get(f"{base}/{program_of(tenant, 'employee').id}").status_code == 200

@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from saas.auth.forms import EmptyForm
+from saas.billing.gate import upgrade_page
+from saas.billing.plans import CUSTOMER_PULSES
 from saas.db import utcnow
 from saas.extensions import db
 from saas.tenancy.resolve import current_tenant, get_or_404, roles
@@ -117,6 +119,8 @@ def new_program() -> Response | tuple[str, int]:
     kind = request.args.get("kind", "employee")
     if kind not in ("employee", "customer"):
         abort(404)
+    if kind == "customer" and (refused := upgrade_page(CUSTOMER_PULSES)):
+        return refused
     tenant = current_tenant()
     draft = programs.draft_program(kind, tenant)
     form = _employee_form(draft) if kind == "employee" else _customer_form(draft)
@@ -142,6 +146,8 @@ def _new_page(draft: Program, form: Any, status: int = 200) -> tuple[str, int]:
 @roles("owner", "admin")
 def program(program_id: int) -> Response | tuple[str, int]:
     item = get_or_404(Program, program_id)
+    if item.kind == "customer" and (refused := upgrade_page(CUSTOMER_PULSES)):
+        return refused
     form = _employee_form(item) if item.kind == "employee" else _customer_form(item)
     if form.validate_on_submit():
         if _save(item, form):
@@ -157,9 +163,11 @@ def program(program_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/t/<slug>/pulses/programs/<int:program_id>/start", methods=["POST"])
 @roles("owner", "admin")
-def start_program(program_id: int) -> Response:
+def start_program(program_id: int) -> Response | tuple[str, int]:
     item = get_or_404(Program, program_id)
     empty_form_or_400()
+    if item.kind == "customer" and (refused := upgrade_page(CUSTOMER_PULSES)):
+        return refused
     programs.start_program(item, current_tenant(), utcnow())
     db.session.commit()
     if item.kind == "employee":
