@@ -32,6 +32,7 @@ AREAS: tuple[Area, ...] = (
         people,
         blueprints=("people",),
         hooks=(
+            ("tick", "tenants.people.imports.jobs.forget_expired_undo_files"),
             ("team_choices", "tenants.people.teams.team_choices"),
             ("seats_used", "tenants.people.service.seats_used"),
         ),

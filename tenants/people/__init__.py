@@ -19,7 +19,9 @@ def init_app(app: Flask) -> None:
         teams,
         views,
     )
+    from tenants.people.imports import jobs
 
     app.register_blueprint(views.bp)
     hooks.add(app, "team_choices", teams.team_choices)
     hooks.add(app, "seats_used", service.seats_used)
+    hooks.add(app, "tick", jobs.forget_expired_undo_files)

@@ -73,3 +73,24 @@ def test_an_import_older_than_a_day_cannot_be_undone(client, company):
     refused = client.post(company.url(f"/imports/{job_id}/undo"), follow_redirects=True)
     assert "can no longer be undone" in refused.get_data(as_text=True)
     assert len(employees(company)) == 6
+
+
+def test_the_before_import_copy_of_people_is_deleted_once_it_cannot_be_used(app, client, company):
+    import os
+    from pathlib import Path
+
+    from saas.db import utcnow
+    from tenants.people.imports import jobs
+
+    job_id = upload(client, company, hr_export(good=6, bad=False))
+    commit(client, company, job_id)
+    with tenant_context(company.id):
+        copy = jobs._undo_file(db.session.get(ImportJob, job_id))
+    assert copy.exists()
+    fresh = Path(copy.parent / "fresh.undo.json")
+    fresh.write_text("{}")
+    old = (utcnow() - timedelta(days=1, minutes=1)).timestamp()
+    os.utime(copy, (old, old))
+    assert jobs.forget_expired_undo_files(utcnow()) == 1
+    assert not copy.exists() and fresh.exists()
+    fresh.unlink()

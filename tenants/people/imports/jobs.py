@@ -8,7 +8,7 @@ import logging
 import os
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -291,6 +291,20 @@ def undo_until(job: ImportJob) -> datetime | None:
         return None
     until = job.finished_at + UNDO_FOR
     return until if utcnow() < until else None
+
+
+def forget_expired_undo_files(now: datetime) -> int:
+    """Tick: delete the before-import snapshots (people's details) once they can no longer be
+    used, so no copy of a company's people outlives the day it is kept for."""
+    folder = Path(current_app.instance_path) / "imports"
+    expired = [
+        path
+        for path in folder.glob("*/*.undo.json")
+        if datetime.fromtimestamp(path.stat().st_mtime, UTC) + UNDO_FOR < now
+    ]
+    for path in expired:
+        path.unlink(missing_ok=True)
+    return len(expired)
 
 
 def undo_job(job: ImportJob) -> dict[str, int]:
