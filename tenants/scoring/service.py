@@ -10,8 +10,8 @@ slice of the whole-tenant result, so it is never finer than anyone else's.
 
 Only closed rounds feed scores; open rounds feed the live counts (``Participation``) and
 nothing else. Free-text comments go through the engine with the stricter comment threshold
-(``comments``). Settled periods are remembered (``cache``) and complete quarters stored by the
-tick (``store_complete_periods``).
+(``comments``). Settled periods are remembered (``cache``); complete quarters are released by
+the tick (``store_complete_periods`` → ``releases``) and read from their snapshots ever after.
 
 * ``dashboard(tenant_id, period=None, team_id=None)`` → ``figures.Dashboard``
 * ``dashboards(tenant_id, period=None)`` → every scope's ``Dashboard`` in one pass
@@ -28,9 +28,9 @@ import random
 from datetime import datetime
 
 from saas.db import utcnow
-from tenants.scoring import loading, stored
+from saas.extensions import db
+from tenants.scoring import loading, releases
 from tenants.scoring.aggregates import comment_rows, people_counts, stored_rows, tenant_rows
-from tenants.scoring.aggregates.tenant_rows import TenantSettings
 from tenants.scoring.cache import clear_cache
 from tenants.scoring.computation import Computation
 from tenants.scoring.core.anonymity import (
@@ -203,9 +203,10 @@ def comments(
 
 
 def store_complete_periods(tenant_id: int, now: datetime | None = None) -> list[str]:
-    """Count and store the employees of every complete period not stored yet (the tick does
-    this): afterwards a dashboard reads a few rows instead of counting every invitation.
-    Returns the periods stored; the caller commits."""
+    """What the tick does for each tenant: count and store the employees of every complete
+    period not stored yet (afterwards a dashboard reads a few rows instead of counting every
+    invitation), then release every complete quarter not released yet (``releases``).
+    Returns the periods whose counts were stored; the caller commits."""
     settings = loading.settings_of(tenant_id)
     calendar = loading.calendar_of(tenant_id, now, settings)
     complete = calendar.employee_periods()
@@ -219,24 +220,6 @@ def store_complete_periods(tenant_id: int, now: datetime | None = None) -> list[
             tenant_id, period, people_counts.employee_counts(tenant_id, round_ids)
         )
         done.append(period)
-    _store_outcomes(tenant_id, calendar, settings, now or utcnow())
+    db.session.flush()
+    releases.release_complete_quarters(tenant_id, now or utcnow())
     return done
-
-
-def _store_outcomes(
-    tenant_id: int, calendar: Calendar, settings: TenantSettings, now: datetime
-) -> None:
-    """Store the released outcomes of every settled complete quarter whose stored copy is
-    missing or out of date (a team moved, a threshold changed)."""
-    if not calendar.closed:
-        return
-    tree = loading.tree_of(tenant_id)
-    outcomes = loading.outcomes_of(tenant_id, calendar.closed, calendar, tree, settings, now)
-    have = stored_rows.stored_outcomes(tenant_id, list(outcomes))
-    for period, result in outcomes.items():
-        if result.key is None:
-            continue  # not settled yet
-        fingerprint = stored.key_hash(result.key)
-        if have.get(period, ("", ""))[0] != fingerprint:
-            data = stored.encode(result.employees, result.customers, result.customer_parts)
-            stored_rows.store_outcome(tenant_id, period, fingerprint, data)
