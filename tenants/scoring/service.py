@@ -91,12 +91,15 @@ def dashboard(
 def dashboards(
     tenant_id: int, period: str | None = None, *, now: datetime | None = None
 ) -> dict[int | None, Dashboard]:
-    """Every scope's dashboard of one period in one pass: the tenant (key None) and each team.
-    Same figures as ``dashboard`` for each scope, for reports and exports of many teams."""
+    """Every scope's dashboard of one period in one pass: the tenant (key None) and each team
+    (of the period's release and of today). Same figures as ``dashboard`` for each scope, for
+    reports and exports of many teams."""
     computation = Computation(tenant_id, period, now)
     out: dict[int | None, Dashboard] = {None: computation.dashboard(None)}
-    for team_id in computation.tree.order:
-        out[team_id] = computation.dashboard(team_id)
+    # A released period's teams (its frozen tree), then any team created since (no figures).
+    for team_id in (*computation.tree.order, *computation.today.order):
+        if team_id not in out:
+            out[team_id] = computation.dashboard(team_id)
     return out
 
 

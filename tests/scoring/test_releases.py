@@ -104,3 +104,9 @@ def test_a_team_created_after_the_release_has_no_figures_in_it(ctx):
     board = world.dashboard("2026-Q3", "Platform", now=AFTER)
     assert not board.overall.released and board.teams == ()
     assert board.overall.name == "Platform" and board.participation.invited == 0
+    # Every scope at once (for reports) holds the release's teams and the new one, the same
+    # boards as one call per scope.
+    every = service.dashboards(world.tenant_id, "2026-Q3", now=AFTER)
+    assert set(every) == {None, *world.teams.values()}
+    for team_id, each in every.items():
+        assert each == service.dashboard(world.tenant_id, "2026-Q3", team_id, now=AFTER)
