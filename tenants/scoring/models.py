@@ -63,9 +63,9 @@ class Release(TenantScoped, Base):
     """A release: a complete quarter's figures frozen when the tick released it
     (``tenants.scoring.releases``). ``data`` is the snapshot (``tenants.scoring.stored``): the
     team tree of that moment, every group's released or suppressed outcome with its counts,
-    thresholds and moments, the participation per scope and the reliability. Written once, never
-    updated: every later read of the quarter comes from here, whatever happens to teams, people
-    or answers afterwards."""
+    thresholds and moments, the participation per scope, the reliability and the comments each
+    scope shows. Written once, never updated: every later read of the quarter comes from here,
+    whatever happens to teams, people or answers afterwards."""
 
     __tablename__ = "releases"
     __table_args__ = (UniqueConstraint("tenant_id", "period", "kind"),)

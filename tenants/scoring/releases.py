@@ -4,7 +4,8 @@ When a quarter completes (it is over in the tenant's time zone and every round o
 and the last close has settled), the tick runs the anonymity engine over the whole tenant on the
 team tree of that moment and writes what it shows as a snapshot (``models.Release``,
 ``stored``): the tree (ids, names, parents), every group's released or suppressed outcome with
-its counts, thresholds and moments, the participation per scope, the reliability and the
+its counts, thresholds and moments, the participation per scope, the reliability, the comments
+each scope shows (through the comment threshold, naming the groups of that moment) and the
 methodology version. Every later read of the quarter (dashboard, CSV, API) comes from the
 snapshot, whatever happens afterwards to teams, people or answers; a released quarter is never
 released again. At the first tick after deploy, each company's past quarters are released this
@@ -17,12 +18,14 @@ reorg) and recover a group below the threshold (issue 13; docs/methodology.md §
 from __future__ import annotations
 
 import dataclasses
+import random
 from datetime import datetime
 
 from saas.db import utcnow
 from saas.extensions import db
 from tenants.scoring import cache, loading, stored
 from tenants.scoring.aggregates import stored_rows
+from tenants.scoring.comment_scopes import comment_scopes
 from tenants.scoring.computation import Computation
 from tenants.scoring.core import METHODOLOGY_VERSION
 from tenants.scoring.models import Release
@@ -66,6 +69,14 @@ def _release(tenant_id: int, period: str, now: datetime) -> None:
         tree=tree,
         participation=participation,
         reliability=computation.reliability(),
+        comments=comment_scopes(
+            tenant_id,
+            period,
+            computation.calendar,
+            computation.settings,
+            tree,
+            random.SystemRandom(),
+        ),
     )
     db.session.add(
         Release(

@@ -24,25 +24,19 @@ How the figures are computed, and why, is in docs/methodology.md §9.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import datetime
 
 from saas.db import utcnow
 from saas.extensions import db
 from tenants.scoring import loading, releases
-from tenants.scoring.aggregates import comment_rows, people_counts, stored_rows, tenant_rows
+from tenants.scoring.aggregates import people_counts, stored_rows, tenant_rows
 from tenants.scoring.cache import clear_cache
+from tenants.scoring.comment_scopes import comment_scopes
 from tenants.scoring.computation import Computation
-from tenants.scoring.core.anonymity import (
-    MIN_THRESHOLD,
-    Cell,
-    Comment,
-    CommentSet,
-    TeamComments,
-    release,
-)
-from tenants.scoring.core.figures import Comments, Dashboard, Participation, ShownComment
-from tenants.scoring.core.outcomes import EmployeePeriod, subtree_sums
+from tenants.scoring.core.anonymity import MIN_THRESHOLD
+from tenants.scoring.core.figures import Comments, Dashboard, Participation
 from tenants.scoring.loading import UnknownTeam, UnknownTenant
 from tenants.scoring.periods import (
     PERIOD_RE,
@@ -162,47 +156,18 @@ def comments(
     if not calendar.complete(period):
         threshold = max(settings.comment_threshold, default_threshold)
         return Comments(period, team_id, False, 0, threshold, None, "period_in_progress", ())
-    threshold = calendar.threshold(period, "employee", settings.threshold)
-    comment_threshold = max(
-        threshold, calendar.comment_threshold(period, settings.comment_threshold)
-    )
-    round_ids = [r.id for r in calendar.rounds(period, "employee", "closed")]
-    employees, _ = loading.load(tenant_id, tree, round_ids, [])
-    answered = employees.get(period, EmployeePeriod()).answered
-    cells = {t: Cell(n, threshold) for t, n in answered.items() if t is not None}
-    unassigned = Cell(answered.get(None, 0), threshold)
-    texts: list[Comment[int]] = []
-    for row in comment_rows.employee_comments(tenant_id, period):
-        team = loading.known(tree, row.team_id)
-        # Like figures: a cell with nobody counted in it (its people moved team) names nobody,
-        # so its comments are left out rather than filed elsewhere.
-        if answered.get(team, 0) > 0:
-            texts.append(Comment(row.text, team, row.topic))
-    result = release(
-        TeamComments(
-            {t: tree.parent[t] for t in tree.order},
-            cells,
-            texts,
-            rng=rng or random.SystemRandom(),
-            threshold=comment_threshold,
-            unassigned=unassigned,
-        )
-    )
-    outcome = result.total if team_id is None else result.groups[team_id]
-    if isinstance(outcome, CommentSet):
-        items = tuple(
-            ShownComment(
-                c.text, c.topic, c.group, None if c.group is None else tree.names.get(c.group)
-            )
-            for c in outcome.comments
-        )
-        return Comments(
-            period, team_id, True, outcome.respondents, comment_threshold, None, None, items
-        )
-    respondents = subtree_sums(tree, answered)[team_id]
-    return Comments(
-        period, team_id, False, respondents, comment_threshold, outcome.needed, outcome.reason, ()
-    )
+    rng = rng or random.SystemRandom()
+    released = loading.released_of(tenant_id, [period]).get(period)
+    if released is None or released.comments is None:
+        return comment_scopes(tenant_id, period, calendar, settings, tree, rng)[team_id]
+    # Released: the comments and the groups they name are those of the release.
+    found = released.comments.get(team_id)
+    if found is None:  # a team created since the release: it holds none of them
+        threshold = max(settings.comment_threshold, default_threshold)
+        return Comments(period, team_id, False, 0, threshold, threshold, "below_threshold", ())
+    shown = list(found.comments)
+    rng.shuffle(shown)
+    return dataclasses.replace(found, comments=tuple(shown))
 
 
 def store_complete_periods(tenant_id: int, now: datetime | None = None) -> list[str]:

@@ -1,6 +1,7 @@
 """A release's snapshot, written as JSON (``models.Release.data``): the team tree of the moment,
 every group's released or suppressed outcome exactly as the anonymity engine decided it (counts,
-thresholds, moments), the participation per scope and the reliability. Figures built from a
+thresholds, moments), the participation per scope, the reliability and the comments each scope
+shows (with the group each names). Figures built from a
 snapshot are the figures built from the computation it froze (``tests/scoring/
 test_stored_counts.py`` compares them); JSON floats round-trip exactly.
 """
@@ -12,6 +13,7 @@ from typing import Any
 
 from tenants.people.tree import TeamTree
 from tenants.scoring.core.anonymity import Released, Suppressed
+from tenants.scoring.core.figures import Comments, ShownComment
 from tenants.scoring.core.outcomes import Outcome, PeriodOutcomes
 from tenants.scoring.core.reliability import Reliability
 from tenants.scoring.core.stats import Moments
@@ -56,6 +58,17 @@ def _outcome(o: Any) -> Any:
     }
 
 
+def _comments(c: Comments) -> list[Any]:
+    texts = [[x.text, x.topic, x.team_id, x.team_name] for x in c.comments]
+    return [c.released, c.respondents, c.threshold, c.needed, c.hidden_reason, texts]
+
+
+def _uncomments(period: str, scope: int | None, data: list[Any]) -> Comments:
+    released, respondents, threshold, needed, reason, texts = data
+    shown = tuple(ShownComment(*x) for x in texts)
+    return Comments(period, scope, released, respondents, threshold, needed, reason, shown)
+
+
 def _scope(key: str) -> int | None:
     return None if key == "" else int(key)
 
@@ -76,6 +89,9 @@ def encode(p: PeriodOutcomes) -> str:
                 "" if k is None else str(k): list(v) for k, v in p.participation.items()
             },
             "reliability": [[r.dimension, r.alpha, r.items, r.responses] for r in p.reliability],
+            "comments": {
+                "" if k is None else str(k): _comments(c) for k, c in (p.comments or {}).items()
+            },
         },
         separators=(",", ":"),
     )
@@ -101,4 +117,7 @@ def decode(period: str, key: tuple, text: str) -> PeriodOutcomes:
         tree=TeamTree.build((t, name, parent) for t, name, parent in data["tree"]),
         participation={_scope(k): (v[0], v[1]) for k, v in data["participation"].items()},
         reliability=tuple(Reliability(*r) for r in data["reliability"]),
+        comments={
+            _scope(k): _uncomments(period, _scope(k), c) for k, c in data["comments"].items()
+        },
     )

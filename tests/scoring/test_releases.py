@@ -3,6 +3,7 @@ never move afterwards, whatever is done to the teams (docs/methodology.md §9.6)
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -13,21 +14,26 @@ from tenants.people.models import Team
 from tenants.pulses.models import Round
 from tenants.scoring import service, tasks
 from tenants.scoring.models import Release
-from tests.factories.scoring import World, build_sales_and_ops, make_world
+from tests.factories.scoring import START, World, build_sales_and_ops, make_world
 
 CLOSED = datetime(2026, 9, 30, 12, tzinfo=UTC)
 AFTER = datetime(2026, 10, 5, tzinfo=UTC)
 SCOPES = (None, "Sales", "Ops", "Alpha", "Beta")
 
 
-def _world() -> World:
-    world = make_world()
-    build_sales_and_ops(world)
+def _settled(world: World) -> World:
+    """Every round of the world closed on CLOSED, well before AFTER: the quarter can be released."""
     with tenant_context(world.tenant_id):
         db.session.execute(update(Round).values(closed_at=CLOSED))
         db.session.commit()
     service.clear_cache()
     return world
+
+
+def _world() -> World:
+    world = make_world()
+    build_sales_and_ops(world)
+    return _settled(world)
 
 
 def _boards(world: World) -> dict:
@@ -110,3 +116,46 @@ def test_a_team_created_after_the_release_has_no_figures_in_it(ctx):
     assert set(every) == {None, *world.teams.values()}
     for team_id, each in every.items():
         assert each == service.dashboard(world.tenant_id, "2026-Q3", team_id, now=AFTER)
+
+
+def _commented_world() -> World:
+    """Sales' three people comment; Sales (6) and Ops (6) clear the comment threshold of 5."""
+    world = make_world()
+    build_sales_and_ops(world)
+    r = world.round(
+        "2026-Q3", comment=True, comment_threshold=5, opens_at=START + timedelta(days=7)
+    )
+    for text in ("More focus time", "Clearer goals", "Fewer meetings"):
+        world.answer(
+            r, world.person("Sales"), {"purpose_clarity": (4, 4), "ownership": 4}, comment=text
+        )
+    for _ in range(2):
+        world.answer(r, world.person("Alpha"), {"purpose_clarity": (4, 4), "ownership": 4})
+    return _settled(world)
+
+
+def _comments(world: World) -> dict:
+    out = {}
+    for scope in SCOPES:
+        team_id = world.teams[scope] if scope else None
+        c = service.comments(world.tenant_id, "2026-Q3", team_id, random.Random(0))
+        texts = sorted((x.text, x.team_id, x.team_name) for x in c.comments)
+        out[scope] = (c.released, c.respondents, c.needed, c.hidden_reason, texts)
+    return out
+
+
+def test_released_comments_keep_their_groups_and_labels_through_a_reorg(ctx):
+    world = _commented_world()
+    before = _comments(world)
+    assert {t[2] for t in before["Sales"][4]} == {"Sales"}  # named after their team
+    tasks.release_complete_quarters(AFTER)
+    _reorg(world)
+    with tenant_context(world.tenant_id):
+        db.session.get(Team, world.teams["Sales"]).name = "Revenue"  # renamed, too
+        db.session.commit()
+    assert _comments(world) == before
+    # Without the release, the same reorg regroups them (Ops keeps nobody).
+    control = _commented_world()
+    control_before = _comments(control)
+    _reorg(control)
+    assert _comments(control)["Ops"] != control_before["Ops"]
