@@ -21,7 +21,7 @@ import dataclasses
 import random
 from datetime import datetime
 
-from saas.db import utcnow
+from saas.db import tenant_context, utcnow
 from saas.extensions import db
 from tenants.scoring import cache, loading, stored
 from tenants.scoring.aggregates import stored_rows
@@ -78,13 +78,14 @@ def _release(tenant_id: int, period: str, now: datetime) -> None:
             random.SystemRandom(),
         ),
     )
-    db.session.add(
-        Release(
-            period=period,
-            kind="quarter",
-            released_at=now,
-            methodology=METHODOLOGY_VERSION,
-            data=stored.encode(snapshot),
+    with tenant_context(tenant_id):  # callers pass tenant_id and need not have entered it
+        db.session.add(
+            Release(
+                period=period,
+                kind="quarter",
+                released_at=now,
+                methodology=METHODOLOGY_VERSION,
+                data=stored.encode(snapshot),
+            )
         )
-    )
-    db.session.flush()
+        db.session.flush()

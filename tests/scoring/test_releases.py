@@ -159,3 +159,10 @@ def test_released_comments_keep_their_groups_and_labels_through_a_reorg(ctx):
     control_before = _comments(control)
     _reorg(control)
     assert _comments(control)["Ops"] != control_before["Ops"]
+
+
+def test_releasing_needs_only_the_tenant_id_not_a_current_tenant(ctx):
+    # Scripts and the benchmark call the service with a tenant id and no current tenant.
+    world = _world()
+    service.store_complete_periods(world.tenant_id, AFTER)
+    assert _released(world) == ["2026-Q3"]
