@@ -121,7 +121,7 @@ def measure(backend: str, url: str, employees: int, quarters: int, repeat: int) 
 
         close_seconds, _ = best_of(repeat, after_close)
         # What a fresh process sees in production: the tick has stored the counts of every
-        # complete quarter, so a cold start reads them instead of counting invitations.
+        # complete quarter and released it, so a cold start reads the snapshots instead.
         store_started = time.perf_counter()
         service.store_complete_periods(tenant_id)
         db.session.commit()
@@ -210,7 +210,7 @@ def report(result: dict) -> bool:
         f"   one dashboard call, warm: tenant {result['tenant_ms']:.0f} ms, "
         f"a team {result['team_ms']:.0f} ms"
     )
-    print(f"   (the tick stored the complete quarters once in {result['store_ms']:.0f} ms)")
+    print(f"   (the tick stored and released the complete quarters in {result['store_ms']:.0f} ms)")
     page = result["page_cold_ms"]
     print(
         f"   one dashboard page (tenant, 8-quarter trend, {result['scopes'] - 1}-team heatmap), "

@@ -52,7 +52,7 @@ AREAS: tuple[Area, ...] = (
             ("tick", "tenants.pulses.outbox.tick.dispatch_tick"),
         ),
     ),
-    Area(scoring, hooks=(("tick", "tenants.scoring.tasks.store_counts_of_complete_periods"),)),
+    Area(scoring, hooks=(("tick", "tenants.scoring.tasks.release_complete_quarters"),)),
     Area(dashboard, blueprints=("dashboard",)),
     Area(demo, cli=("demo",)),
     Area(api, blueprints=("api", "api_keys"), cli=("api-keys",)),

@@ -15,6 +15,7 @@ from saas.extensions import db
 from saas.tenancy.models import Tenant
 from saas.tenancy.service import create_tenant
 from tenants.demo import history, members, org, programs
+from tenants.scoring import service as scoring_service
 
 demo_cli = AppGroup("demo", help="The demo tenant.")
 
@@ -40,6 +41,10 @@ def seed_demo() -> Tenant:
         org.seed_people(tenant)
         programs.ensure_programs(tenant)
         history.seed_history(tenant)
+        db.session.commit()
+        # The past quarters are released now, as the tick would at its first run: the demo
+        # starts with its history published and frozen (a later reorg moves no figure).
+        scoring_service.store_complete_periods(tenant.id)
         db.session.commit()
     return tenant
 

@@ -18,4 +18,4 @@ def init_app(app: Flask) -> None:
     from saas import hooks
     from tenants.scoring import api, models, tasks  # noqa: F401 (api: /api/v1 endpoints)
 
-    hooks.add(app, "tick", tasks.store_counts_of_complete_periods)
+    hooks.add(app, "tick", tasks.release_complete_quarters)

@@ -1,6 +1,10 @@
 """Everything the dashboard needs for one tenant and period, for every scope at once: the
 period's and its trend's released outcomes (``loading``), cut into each scope's figures
-(``core.scores``). A team lead's view is a slice of the whole-tenant result."""
+(``core.scores``). A team lead's view is a slice of the whole-tenant result.
+
+A released period is read from its snapshot, on the team tree frozen in it: its groups, their
+names and nesting, participation and reliability are those of the release, whatever happened to
+the teams since. A team created since has no figures in it."""
 
 from __future__ import annotations
 
@@ -40,7 +44,8 @@ class Computation:
         self.settings = loading.settings_of(tenant_id)
         self.calendar = loading.calendar_of(tenant_id, now, self.settings)
         self.period = self.calendar.resolve(period, now, self.settings.timezone)
-        self.tree = loading.tree_of(tenant_id)
+        self.today = loading.tree_of(tenant_id)
+        self.tree = self.today
         window = [shift_period(self.period, -k) for k in range(TREND_QUARTERS - 1, -1, -1)]
         closed = set(self.calendar.closed)
         with_results = [p for p in window if p in closed]
@@ -50,6 +55,9 @@ class Computation:
         self.by_period = loading.outcomes_of(
             tenant_id, with_results, self.calendar, self.tree, self.settings, now
         )
+        shown = self.by_period.get(self.period)
+        if shown is not None and shown.tree is not None:
+            self.tree = shown.tree
         self.live = loading.live_counts(tenant_id, self.calendar, self.period)
         customer_periods = [p for p in with_results if self.calendar.rounds(p, "customer")]
         self.processes = tenant_rows.process_names(tenant_id) if customer_periods else {}
@@ -63,7 +71,9 @@ class Computation:
     def _employee_outcome(self, p: PeriodOutcomes | None, team_id: int | None) -> Outcome | None:
         if p is None:
             return None
-        o = p.employees[team_id]
+        o = p.employees.get(team_id)
+        if o is None:  # a team that was not in that period's release
+            return None
         return with_customers(o, p.customers) if team_id is None else o
 
     def _empty(self) -> Outcome:
@@ -111,7 +121,10 @@ class Computation:
         return out
 
     def group(self, team_id: int | None) -> GroupFigures:
-        name = self.settings.name if team_id is None else self.tree.names[team_id]
+        if team_id is None:
+            name = self.settings.name
+        else:
+            name = self.tree.names.get(team_id) or self.today.names[team_id]
         current, previous = self._current(), self._previous()
         # Remembered on the current period only while the previous one is settled too (or
         # absent): its figures depend on both.
@@ -131,7 +144,7 @@ class Computation:
                 o,
                 prev,
                 keys,
-                depth=self.tree.depth[team_id],
+                depth=self.tree.depth.get(team_id, 0),
                 team_id=team_id,
                 calls=self._calls_of(f"team:{team_id}"),
             )
@@ -194,6 +207,9 @@ class Computation:
     def reliability(self) -> tuple[Reliability, ...]:
         """Cronbach's alpha per employee dimension from the period's purpose-map round, over
         the whole tenant, once the tenant's figures of the period are released."""
+        current = self._current()
+        if current is not None and current.reliability is not None:
+            return current.reliability
         if self._reliability is None:
             found: list[Reliability] = []
             if self.group(None).released:
@@ -211,6 +227,10 @@ class Computation:
         return self._reliability
 
     def participation(self, team_id: int | None) -> Participation:
+        current = self._current()
+        if current is not None and current.participation is not None:
+            invited, answered = current.participation.get(team_id, (0, 0))
+            return Participation(invited, answered, 0)
         return Participation(
             invited=loading.in_scope(self.tree, self.live["invited"], team_id),
             answered=loading.in_scope(self.tree, self.live["answered"], team_id),
@@ -218,7 +238,7 @@ class Computation:
         )
 
     def dashboard(self, team_id: int | None) -> Dashboard:
-        if team_id is not None and team_id not in self.tree:
+        if team_id is not None and team_id not in self.tree and team_id not in self.today:
             raise loading.UnknownTeam(team_id)
         teams = self.tree.order if team_id is None else self.tree.subtree(team_id)
         customers, parts = self._customer_groups()

@@ -1,9 +1,10 @@
-"""Loading one tenant's released outcomes, period by period: settled periods from the cache or
-from what the tick stored, the others counted and summed in SQL (``aggregates``) and put
-through the engine (``core.outcomes``), and remembered once settled."""
+"""Loading one tenant's outcomes, period by period: released quarters from their snapshots
+(``releases``), settled periods from the cache, the others counted and summed in SQL
+(``aggregates``) and put through the engine (``core.outcomes``), and remembered once settled."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -121,6 +122,20 @@ def load(
     return employees, customers
 
 
+def released_of(tenant_id: int, periods: Sequence[str]) -> dict[str, PeriodOutcomes]:
+    """The periods of ``periods`` that have been released, read from their snapshots (decoded
+    once per process: a snapshot never changes, so its text is its key)."""
+    out: dict[str, PeriodOutcomes] = {}
+    for p, data in stored_rows.releases(tenant_id, periods).items():
+        key = (tenant_id, p, "release", hashlib.sha256(data.encode()).hexdigest())
+        found = cache.cached(key)
+        if found is None:
+            found = stored.decode(p, key, data)
+            cache.remember(key, found)
+        out[p] = found
+    return out
+
+
 def outcomes_of(
     tenant_id: int,
     wanted: Sequence[str],
@@ -129,12 +144,15 @@ def outcomes_of(
     settings: TenantSettings,
     now: datetime,
 ) -> dict[str, PeriodOutcomes]:
-    """The released outcomes of ``wanted`` periods (those with closed rounds): settled ones
-    from the cache, the others computed together and remembered when settled."""
-    out: dict[str, PeriodOutcomes] = {}
+    """The outcomes of ``wanted`` periods (those with closed rounds): released ones from their
+    snapshots (never recomputed), settled ones from the cache, the others computed together
+    on ``tree`` and remembered when settled."""
+    out = released_of(tenant_id, wanted)
     missing: dict[str, tuple | None] = {}
     structure = tuple(tree.parent.items())  # the tree's shape, in tree order
     for p in wanted:
+        if p in out:
+            continue
         closed = calendar.rounds(p, status="closed")
         settled = all(
             r.closed_at is not None and r.closed_at <= now - cache.SETTLE_AFTER for r in closed
@@ -152,15 +170,6 @@ def outcomes_of(
             out[p] = found
         else:
             missing[p] = key if settled else None
-    # Settled quarters another process (the tick) already computed and stored.
-    candidates = {p: key for p, key in missing.items() if key is not None}
-    for p, (fingerprint, data) in stored_rows.stored_outcomes(tenant_id, list(candidates)).items():
-        key = candidates[p]
-        if fingerprint == stored.key_hash(key):
-            employees_o, customers_o, parts_o = stored.decode(data)
-            out[p] = PeriodOutcomes(p, key, employees_o, customers_o, parts_o)
-            cache.remember(key, out[p])
-            del missing[p]
     if not missing:
         return out
     employee_rounds = [r.id for p in missing for r in calendar.rounds(p, "employee", "closed")]

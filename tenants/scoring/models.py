@@ -17,6 +17,8 @@ rebuilt from the answers by ``tenants.scoring.aggregates.rollup_rows.rebuild_rol
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -57,14 +59,20 @@ class PeriodCount(TenantScoped, Base):
     people: Mapped[int] = mapped_column(default=0)
 
 
-class PeriodOutcome(TenantScoped, Base):
-    """A complete quarter's released outcomes (``tenants.scoring.stored``), stored by the tick
-    with a fingerprint of everything they depend on; a mismatch means "compute again"."""
+class Release(TenantScoped, Base):
+    """A release: a complete quarter's figures frozen when the tick released it
+    (``tenants.scoring.releases``). ``data`` is the snapshot (``tenants.scoring.stored``): the
+    team tree of that moment, every group's released or suppressed outcome with its counts,
+    thresholds and moments, the participation per scope, the reliability and the comments each
+    scope shows. Written once, never updated: every later read of the quarter comes from here,
+    whatever happens to teams, people or answers afterwards."""
 
-    __tablename__ = "period_outcomes"
-    __table_args__ = (UniqueConstraint("tenant_id", "period"),)
+    __tablename__ = "releases"
+    __table_args__ = (UniqueConstraint("tenant_id", "period", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(String(7))
-    key_hash: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16), default="quarter")  # the complete quarter
+    released_at: Mapped[datetime] = mapped_column()
+    methodology: Mapped[str] = mapped_column(String(16))
     data: Mapped[str] = mapped_column(Text)

@@ -10,8 +10,8 @@ slice of the whole-tenant result, so it is never finer than anyone else's.
 
 Only closed rounds feed scores; open rounds feed the live counts (``Participation``) and
 nothing else. Free-text comments go through the engine with the stricter comment threshold
-(``comments``). Settled periods are remembered (``cache``) and complete quarters stored by the
-tick (``store_complete_periods``).
+(``comments``). Settled periods are remembered (``cache``); complete quarters are released by
+the tick (``store_complete_periods`` → ``releases``) and read from their snapshots ever after.
 
 * ``dashboard(tenant_id, period=None, team_id=None)`` → ``figures.Dashboard``
 * ``dashboards(tenant_id, period=None)`` → every scope's ``Dashboard`` in one pass
@@ -24,25 +24,19 @@ How the figures are computed, and why, is in docs/methodology.md §9.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import datetime
 
 from saas.db import utcnow
-from tenants.scoring import loading, stored
-from tenants.scoring.aggregates import comment_rows, people_counts, stored_rows, tenant_rows
-from tenants.scoring.aggregates.tenant_rows import TenantSettings
+from saas.extensions import db
+from tenants.scoring import loading, releases
+from tenants.scoring.aggregates import people_counts, stored_rows, tenant_rows
 from tenants.scoring.cache import clear_cache
+from tenants.scoring.comment_scopes import comment_scopes
 from tenants.scoring.computation import Computation
-from tenants.scoring.core.anonymity import (
-    MIN_THRESHOLD,
-    Cell,
-    Comment,
-    CommentSet,
-    TeamComments,
-    release,
-)
-from tenants.scoring.core.figures import Comments, Dashboard, Participation, ShownComment
-from tenants.scoring.core.outcomes import EmployeePeriod, subtree_sums
+from tenants.scoring.core.anonymity import MIN_THRESHOLD
+from tenants.scoring.core.figures import Comments, Dashboard, Participation
 from tenants.scoring.loading import UnknownTeam, UnknownTenant
 from tenants.scoring.periods import (
     PERIOD_RE,
@@ -91,12 +85,15 @@ def dashboard(
 def dashboards(
     tenant_id: int, period: str | None = None, *, now: datetime | None = None
 ) -> dict[int | None, Dashboard]:
-    """Every scope's dashboard of one period in one pass: the tenant (key None) and each team.
-    Same figures as ``dashboard`` for each scope, for reports and exports of many teams."""
+    """Every scope's dashboard of one period in one pass: the tenant (key None) and each team
+    (of the period's release and of today). Same figures as ``dashboard`` for each scope, for
+    reports and exports of many teams."""
     computation = Computation(tenant_id, period, now)
     out: dict[int | None, Dashboard] = {None: computation.dashboard(None)}
-    for team_id in computation.tree.order:
-        out[team_id] = computation.dashboard(team_id)
+    # A released period's teams (its frozen tree), then any team created since (no figures).
+    for team_id in (*computation.tree.order, *computation.today.order):
+        if team_id not in out:
+            out[team_id] = computation.dashboard(team_id)
     return out
 
 
@@ -159,53 +156,25 @@ def comments(
     if not calendar.complete(period):
         threshold = max(settings.comment_threshold, default_threshold)
         return Comments(period, team_id, False, 0, threshold, None, "period_in_progress", ())
-    threshold = calendar.threshold(period, "employee", settings.threshold)
-    comment_threshold = max(
-        threshold, calendar.comment_threshold(period, settings.comment_threshold)
-    )
-    round_ids = [r.id for r in calendar.rounds(period, "employee", "closed")]
-    employees, _ = loading.load(tenant_id, tree, round_ids, [])
-    answered = employees.get(period, EmployeePeriod()).answered
-    cells = {t: Cell(n, threshold) for t, n in answered.items() if t is not None}
-    unassigned = Cell(answered.get(None, 0), threshold)
-    texts: list[Comment[int]] = []
-    for row in comment_rows.employee_comments(tenant_id, period):
-        team = loading.known(tree, row.team_id)
-        # Like figures: a cell with nobody counted in it (its people moved team) names nobody,
-        # so its comments are left out rather than filed elsewhere.
-        if answered.get(team, 0) > 0:
-            texts.append(Comment(row.text, team, row.topic))
-    result = release(
-        TeamComments(
-            {t: tree.parent[t] for t in tree.order},
-            cells,
-            texts,
-            rng=rng or random.SystemRandom(),
-            threshold=comment_threshold,
-            unassigned=unassigned,
-        )
-    )
-    outcome = result.total if team_id is None else result.groups[team_id]
-    if isinstance(outcome, CommentSet):
-        items = tuple(
-            ShownComment(
-                c.text, c.topic, c.group, None if c.group is None else tree.names.get(c.group)
-            )
-            for c in outcome.comments
-        )
-        return Comments(
-            period, team_id, True, outcome.respondents, comment_threshold, None, None, items
-        )
-    respondents = subtree_sums(tree, answered)[team_id]
-    return Comments(
-        period, team_id, False, respondents, comment_threshold, outcome.needed, outcome.reason, ()
-    )
+    rng = rng or random.SystemRandom()
+    released = loading.released_of(tenant_id, [period]).get(period)
+    if released is None or released.comments is None:
+        return comment_scopes(tenant_id, period, calendar, settings, tree, rng)[team_id]
+    # Released: the comments and the groups they name are those of the release.
+    found = released.comments.get(team_id)
+    if found is None:  # a team created since the release: it holds none of them
+        threshold = max(settings.comment_threshold, default_threshold)
+        return Comments(period, team_id, False, 0, threshold, threshold, "below_threshold", ())
+    shown = list(found.comments)
+    rng.shuffle(shown)
+    return dataclasses.replace(found, comments=tuple(shown))
 
 
 def store_complete_periods(tenant_id: int, now: datetime | None = None) -> list[str]:
-    """Count and store the employees of every complete period not stored yet (the tick does
-    this): afterwards a dashboard reads a few rows instead of counting every invitation.
-    Returns the periods stored; the caller commits."""
+    """What the tick does for each tenant: count and store the employees of every complete
+    period not stored yet (afterwards a dashboard reads a few rows instead of counting every
+    invitation), then release every complete quarter not released yet (``releases``).
+    Returns the periods whose counts were stored; the caller commits."""
     settings = loading.settings_of(tenant_id)
     calendar = loading.calendar_of(tenant_id, now, settings)
     complete = calendar.employee_periods()
@@ -219,24 +188,6 @@ def store_complete_periods(tenant_id: int, now: datetime | None = None) -> list[
             tenant_id, period, people_counts.employee_counts(tenant_id, round_ids)
         )
         done.append(period)
-    _store_outcomes(tenant_id, calendar, settings, now or utcnow())
+    db.session.flush()
+    releases.release_complete_quarters(tenant_id, now or utcnow())
     return done
-
-
-def _store_outcomes(
-    tenant_id: int, calendar: Calendar, settings: TenantSettings, now: datetime
-) -> None:
-    """Store the released outcomes of every settled complete quarter whose stored copy is
-    missing or out of date (a team moved, a threshold changed)."""
-    if not calendar.closed:
-        return
-    tree = loading.tree_of(tenant_id)
-    outcomes = loading.outcomes_of(tenant_id, calendar.closed, calendar, tree, settings, now)
-    have = stored_rows.stored_outcomes(tenant_id, list(outcomes))
-    for period, result in outcomes.items():
-        if result.key is None:
-            continue  # not settled yet
-        fingerprint = stored.key_hash(result.key)
-        if have.get(period, ("", ""))[0] != fingerprint:
-            data = stored.encode(result.employees, result.customers, result.customer_parts)
-            stored_rows.store_outcome(tenant_id, period, fingerprint, data)

@@ -1,4 +1,5 @@
-"""The scoring work the tick does: store the counts of quarters that have just completed."""
+"""The scoring work the tick does: store the counts of quarters that have just completed and
+release them (``releases``); at its first run after deploy, every past quarter of each company."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tenants.scoring import service
 log = logging.getLogger("outcome_pulse.scoring")
 
 
-def store_counts_of_complete_periods(now: datetime) -> None:
+def release_complete_quarters(now: datetime) -> None:
     with unscoped():
         tenant_ids = list(db.session.scalars(select(Tenant.id).order_by(Tenant.id)))
     db.session.commit()  # end the listing's transaction before each tenant's own

@@ -13,7 +13,6 @@ import pytest
 from flask import Flask, url_for
 from sqlalchemy import func, select
 
-from saas import create_app
 from saas.auth.models import User
 from saas.db import tenant_context, unscoped
 from saas.extensions import db
@@ -27,25 +26,10 @@ from tenants.scoring import rollups
 from tenants.scoring.core.maturity import LEVELS
 from tenants.scoring.models import Rollup
 from tenants.surveys.models import Answer, Response
-from tests.conftest import FormClient, make_settings, reset_schema
+from tests.conftest import FormClient
 from tests.factories import login
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory) -> Iterator[Flask]:
-    folder = tmp_path_factory.mktemp("demo")
-    url = f"sqlite:///{folder / 'demo.db'}"
-    app = create_app({"SETTINGS": make_settings(url, folder), "TESTING": True})
-    app.config["SQLALCHEMY_DATABASE_URI"] = url
-    app.test_client_class = FormClient
-    reset_schema(app)
-    with app.app_context():
-        seed_demo()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from tenants.api import service as api_service
 from tenants.people.models import Customer, Employee, ImportJob, Team
 from tenants.pulses.models import Interaction, Invitation, Process, Program, Round, Suppression
 from tenants.pulses.outbox.tokens import hash_token, token_for
-from tenants.scoring.models import PeriodCount, PeriodOutcome, Rollup
+from tenants.scoring.models import PeriodCount, Release, Rollup
 from tenants.surveys.models import Answer, Question, Response, RoundQuestion
 from tests.factories.accounts import make_tenant, make_user
 
@@ -134,7 +134,7 @@ def build_shape(name: str) -> Shape:
             )
         )
         add(PeriodCount(period="2026-Q3", measure="answered", team_id=team.id, people=5))
-        add(PeriodOutcome(period="2026-Q3", key_hash="0" * 64, data="{}"))
+        add(Release(period="2026-Q3", kind="quarter", released_at=now, methodology="t", data="{}"))
         add(Suppression(email=f"gone@{tenant.slug}.test", reason="bounced"))
         invite = MemberInvite(
             email=f"new@{tenant.slug}.test",

@@ -11,7 +11,8 @@ from saas.extensions import db
 from saas.tenancy.models import Tenant
 from tenants.pulses.models import Invitation, Round
 from tenants.scoring import service
-from tenants.scoring.models import PeriodCount, PeriodOutcome, Rollup
+from tenants.scoring.core import METHODOLOGY_VERSION
+from tenants.scoring.models import PeriodCount, Release, Rollup
 from tests.factories.scoring import build_sales_and_ops, make_world
 
 AFTER = datetime(2026, 10, 5, tzinfo=UTC)
@@ -46,11 +47,11 @@ def test_stored_counts_give_exactly_the_figures_counted_from_invitations(ctx):
     )
 
 
-def test_a_stored_quarter_gives_exactly_the_computed_figures_and_is_recomputed_when_stale(ctx):
+def test_a_released_quarter_gives_exactly_the_computed_figures_and_never_moves_again(ctx):
     world = make_world()
     build_sales_and_ops(world)
     with tenant_context(world.tenant_id):
-        # Closed well before AFTER: settled, so its outcome may be stored.
+        # Closed well before AFTER: settled, so the quarter may be released.
         db.session.execute(update(Round).values(closed_at=datetime(2026, 9, 30, tzinfo=UTC)))
         db.session.commit()
     service.clear_cache()
@@ -58,19 +59,21 @@ def test_a_stored_quarter_gives_exactly_the_computed_figures_and_is_recomputed_w
     team_view = world.dashboard("2026-Q3", "Ops", now=AFTER)
     with tenant_context(world.tenant_id):
         service.store_complete_periods(world.tenant_id, AFTER)
-        stored_rows = db.session.scalars(select(PeriodOutcome)).all()
-        assert [row.period for row in stored_rows] == ["2026-Q3"]
-        # Prove the stored copy is what is read: rollups are emptied, the figures stay.
+        service.store_complete_periods(world.tenant_id, AFTER)  # released once, not again
+        releases = db.session.scalars(select(Release)).all()
+        assert [(r.period, r.kind, r.methodology) for r in releases] == [
+            ("2026-Q3", "quarter", METHODOLOGY_VERSION)
+        ]
+        # Prove the snapshot is what is read: rollups are emptied, the figures stay.
         db.session.execute(update(Rollup).values(n=0, total=0, total_sq=0, favourable=0))
         db.session.commit()
     service.clear_cache()
     assert world.dashboard("2026-Q3", now=AFTER) == computed
     assert world.dashboard("2026-Q3", "Ops", now=AFTER) == team_view
-    # A change the stored copy does not know of (another threshold) is computed afresh.
+    # A change made after the release (another threshold) does not reach it either.
     with tenant_context(world.tenant_id):
         tenant = db.session.get(Tenant, world.tenant_id)
         tenant.anonymity_threshold = 6
         db.session.commit()
     service.clear_cache()
-    stale = world.dashboard("2026-Q3", now=AFTER)
-    assert all(d.score is None for d in stale.overall.dimensions)  # rollups are empty now
+    assert world.dashboard("2026-Q3", now=AFTER) == computed

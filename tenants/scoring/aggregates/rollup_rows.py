@@ -12,7 +12,6 @@ from sqlalchemy import TextClause, bindparam, text
 
 from saas.extensions import db
 from tenants.scoring.aggregates import FAVOURABLE_SQL, SCORED_SCALES_SQL
-from tenants.scoring.aggregates.stored_rows import forget_outcomes
 from tenants.scoring.core.maturity import ANCHOR_SUFFIX
 from tenants.scoring.core.stats import Moments
 from tenants.surveys.bank import ANCHOR_KEYS
@@ -155,7 +154,6 @@ def rebuild_rollups(tenant_id: int, round_ids: Sequence[int] | None = None) -> N
     db.session.execute(delete, params)
     db.session.execute(insert, params)
     REBUILDS[tenant_id] = REBUILDS.get(tenant_id, 0) + 1
-    forget_outcomes(tenant_id)
 
 
 @dataclass(frozen=True, slots=True)

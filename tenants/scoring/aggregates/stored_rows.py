@@ -1,5 +1,5 @@
 """What the tick stores for complete quarters: distinct-people counts (``period_counts``) and
-released outcomes (``period_outcomes``), read back instead of recomputed."""
+releases (``releases``: each quarter's snapshot, written once and never updated)."""
 
 from __future__ import annotations
 
@@ -59,35 +59,14 @@ def store_employee_counts(tenant_id: int, period: str, counts: Sequence[CellCoun
         )
 
 
-def stored_outcomes(tenant_id: int, periods: Sequence[str]) -> dict[str, tuple[str, str]]:
-    """``{period: (key_hash, json)}`` of the stored outcomes of ``periods``."""
+def releases(tenant_id: int, periods: Sequence[str]) -> dict[str, str]:
+    """``{period: snapshot json}`` of the complete-quarter releases of ``periods``."""
     if not periods:
         return {}
     rows = _rows_of_periods(
         tenant_id,
-        "SELECT period, key_hash, data FROM period_outcomes"
-        " WHERE tenant_id = :tenant_id AND period IN :periods",
+        "SELECT period, data FROM releases"
+        " WHERE tenant_id = :tenant_id AND kind = 'quarter' AND period IN :periods",
         periods,
     )
-    return {r[0]: (r[1], r[2]) for r in rows}
-
-
-def store_outcome(tenant_id: int, period: str, key_hash: str, data: str) -> None:
-    db.session.execute(
-        text("DELETE FROM period_outcomes WHERE tenant_id = :tenant_id AND period = :period"),
-        {"tenant_id": tenant_id, "period": period},
-    )
-    db.session.execute(
-        text(
-            "INSERT INTO period_outcomes (tenant_id, period, key_hash, data)"
-            " VALUES (:tenant_id, :period, :key_hash, :data)"
-        ),
-        {"tenant_id": tenant_id, "period": period, "key_hash": key_hash, "data": data},
-    )
-
-
-def forget_outcomes(tenant_id: int) -> None:
-    """After rollups are rebuilt, stored outcomes may be stale: drop them."""
-    db.session.execute(
-        text("DELETE FROM period_outcomes WHERE tenant_id = :tenant_id"), {"tenant_id": tenant_id}
-    )
+    return {r[0]: r[1] for r in rows}

@@ -20,8 +20,9 @@ from tenants.scoring.core.anonymity import (
     TeamFigures,
     release,
 )
-from tenants.scoring.core.figures import GroupFigures, TrendPoint
+from tenants.scoring.core.figures import Comments, GroupFigures, TrendPoint
 from tenants.scoring.core.maturity import EMPLOYEE_DIMENSIONS, anchor_key
+from tenants.scoring.core.reliability import Reliability
 from tenants.scoring.core.stats import Moments
 
 CUSTOMER_DIMENSION: Final = "felt_value"
@@ -216,3 +217,10 @@ class PeriodOutcomes:
     customer_parts: dict[str, dict[object, Outcome]]
     figures: dict[tuple, GroupFigures] = field(default_factory=dict)
     trend: dict[int | None, TrendPoint] = field(default_factory=dict)
+    #: Set when the period was read from its release: the team tree of that moment, the
+    #: participation per scope (``{team or None: (invited, answered)}``), the reliability and
+    #: the comments shown per scope.
+    tree: TeamTree | None = None
+    participation: dict[int | None, tuple[int, int]] | None = None
+    reliability: tuple[Reliability, ...] | None = None
+    comments: dict[int | None, Comments] | None = None  # per scope, in no particular order
