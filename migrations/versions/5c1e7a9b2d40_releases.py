@@ -1,7 +1,7 @@
 """releases: complete quarters frozen once (replaces period_outcomes)
 
 Revision ID: 5c1e7a9b2d40
-Revises: 11948ab137fa
+Revises: b1f0c0a7e019
 Create Date: 2026-12-03 20:10:00.000000
 
 The stored outcomes were a cache recomputed whenever the team tree changed; a release never is.
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c1e7a9b2d40'
-down_revision = '11948ab137fa'
+down_revision = 'b1f0c0a7e019'
 branch_labels = None
 depends_on = None
 
