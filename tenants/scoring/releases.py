@@ -31,17 +31,13 @@ from tenants.scoring.core import METHODOLOGY_VERSION
 from tenants.scoring.models import Release
 
 
-def released_periods(tenant_id: int, periods: list[str]) -> set[str]:
-    return set(stored_rows.releases(tenant_id, periods))
-
-
 def release_complete_quarters(tenant_id: int, now: datetime | None = None) -> list[str]:
     """Release every complete, settled quarter of the tenant not released yet, oldest first.
     Returns the periods released; the caller commits."""
     now = now or utcnow()
     settings = loading.settings_of(tenant_id)
     calendar = loading.calendar_of(tenant_id, now, settings)
-    done = released_periods(tenant_id, list(calendar.closed))
+    done = stored_rows.released_periods(tenant_id, list(calendar.closed))
     out = []
     for period in calendar.closed:
         if period in done:

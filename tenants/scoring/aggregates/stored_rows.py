@@ -59,6 +59,19 @@ def store_employee_counts(tenant_id: int, period: str, counts: Sequence[CellCoun
         )
 
 
+def released_periods(tenant_id: int, periods: Sequence[str]) -> set[str]:
+    """Which of ``periods`` have a complete-quarter release (without reading the snapshots)."""
+    if not periods:
+        return set()
+    rows = _rows_of_periods(
+        tenant_id,
+        "SELECT period FROM releases"
+        " WHERE tenant_id = :tenant_id AND kind = 'quarter' AND period IN :periods",
+        periods,
+    )
+    return {r[0] for r in rows}
+
+
 def releases(tenant_id: int, periods: Sequence[str]) -> dict[str, str]:
     """``{period: snapshot json}`` of the complete-quarter releases of ``periods``."""
     if not periods:
